@@ -1,0 +1,1 @@
+"""Plain data types and services every stage shares: findings, categories, rules, config, discovery."""
