@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from types import MappingProxyType
 
 
 class Severity(enum.IntEnum):
@@ -85,8 +84,31 @@ class FlowStep:
     message: str
 
 
-def _frozen(mapping: Mapping[str, str] | None = None) -> Mapping[str, str]:
-    return MappingProxyType(dict(mapping or {}))
+class Properties(Mapping[str, str]):
+    """An immutable, hashable, picklable str -> str mapping (findings cross process boundaries)."""
+
+    __slots__ = ("_items",)
+
+    def __init__(self, items: Mapping[str, str] | None = None):
+        self._items = dict(items or {})
+
+    def __getitem__(self, key: str) -> str:
+        return self._items[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __hash__(self) -> int:
+        return hash(tuple(sorted(self._items.items())))
+
+    def __repr__(self) -> str:
+        return f"Properties({self._items!r})"
+
+    def __reduce__(self) -> tuple[type[Properties], tuple[dict[str, str]]]:
+        return (Properties, (self._items,))
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +133,7 @@ class Finding:
     fingerprint: str
     fix: Fix | None = None
     flow: tuple[FlowStep, ...] = ()
-    properties: Mapping[str, str] = field(default_factory=_frozen)
+    properties: Properties = field(default_factory=Properties)
 
     @property
     def location(self) -> Location:
@@ -139,5 +161,5 @@ class Diagnostic:
         return self.kind in UNANALYSED_KINDS
 
 
-UNANALYSED_KINDS = frozenset({"syntax-error", "binary", "decode-error", "too-large", "unreadable"})
+UNANALYSED_KINDS = frozenset({"syntax-error", "binary", "decode-error", "too-large", "unreadable", "internal-error"})
 DIAGNOSTIC_KINDS = UNANALYSED_KINDS | {"suppression-without-reason", "unused-suppression", "unknown-rule-in-suppression"}

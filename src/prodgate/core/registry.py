@@ -15,6 +15,10 @@ from prodgate.core.rule import Rule
 BUILTIN_RULES = "prodgate.static.rules"
 ENTRY_POINT_GROUP = "prodgate.rules"
 
+# Codes are never reused: a renamed or merged rule's old code maps to its new one, so existing
+# suppressions and baselines keep working. Add an entry whenever a code changes.
+REDIRECTS: dict[str, str] = {}
+
 
 class RegistryError(Exception):
     """Two rules share a code or name, or a rule's metadata breaks the contract."""

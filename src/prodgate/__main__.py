@@ -1,0 +1,3 @@
+from prodgate.cli.main import run
+
+run()

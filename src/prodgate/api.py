@@ -1,0 +1,159 @@
+"""The Python API: what the CLI calls, and what other tools embed.
+
+>>> from prodgate.api import check
+>>> result = check(["src/"])          # doctest: +SKIP
+>>> result.passed, len(result.findings)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import time
+from collections.abc import Callable, Sequence
+from os import PathLike
+from pathlib import Path
+
+from prodgate.core.config import Config, load_config
+from prodgate.core.discovery import SourceFile, discover
+from prodgate.core.finding import Diagnostic, Finding, Severity
+from prodgate.core.registry import REDIRECTS, default_registry
+from prodgate.core.result import RunResult
+from prodgate.core.rule import Rule
+from prodgate.core.selection import select_rules
+from prodgate.static.cache import Cache
+from prodgate.static.context import RuleSettings
+from prodgate.static.engine import FileResult, Plan, analyse_many
+from prodgate.static.index import ProjectIndex
+from prodgate.static.suppression import apply_suppressions
+
+Progress = Callable[[int, int], None]
+
+
+def target_version(config: Config) -> tuple[int, int]:
+    """The Python version the analysed project runs on."""
+    if config["target-version"]:
+        return tuple(config["target-version"])  # type: ignore[return-value]
+    if config.requires_python:
+        found = re.search(r">=?\s*3\.(\d+)", config.requires_python)
+        if found:
+            return (3, int(found.group(1)))
+    return sys.version_info[:2]
+
+
+def _rules(config: Config, select: Sequence[str] | None, ignore: Sequence[str] | None) -> list[type[Rule]]:
+    chosen = list(select) if select else [*config["select"], *config["extend-select"]]
+    ignored = [*config["ignore"], *(ignore or ())]
+    disabled = [code for code, table in config.rules.items() if table.get("enabled") is False]
+    return select_rules(default_registry(), chosen, ignored, preview=config["preview"], disabled=disabled)
+
+
+def _settings(config: Config) -> dict[str, RuleSettings]:
+    return {
+        code: RuleSettings(table.get("severity"), {k: v for k, v in table.items() if k not in ("severity", "enabled")})
+        for code, table in config.rules.items()
+    }
+
+
+def _confirm(results: list[FileResult], rules: list[type[Rule]]) -> ProjectIndex:
+    index = ProjectIndex(r.summary for r in results if r.summary is not None)
+    instances = {rule.meta.code: rule() for rule in rules}
+    for result in results:
+        for finding, query in result.pending:
+            rule = instances.get(finding.rule)
+            confirm = getattr(rule, "confirm", None)
+            if confirm is None or confirm(query, index):
+                result.findings.append(finding)
+    return index
+
+
+def _load(files: list[SourceFile], plan: Plan, cache: Cache | None) -> tuple[list[FileResult], list[tuple[SourceFile, bytes | None]], dict[str, str]]:
+    """Cached results, and the files still to analyse (with their bytes) and their cache keys."""
+    done: list[FileResult] = []
+    todo: list[tuple[SourceFile, bytes | None]] = []
+    keys: dict[str, str] = {}
+    for file in files:
+        if cache is None:
+            todo.append((file, None))
+            continue
+        try:
+            if plan.max_file_size and file.absolute.stat().st_size > plan.max_file_size:
+                todo.append((file, None))  # analyse_file reports it as too large
+                continue
+            data = file.absolute.read_bytes()
+        except OSError:
+            todo.append((file, None))  # analyse_file reports why it cannot be read
+            continue
+        key = cache.key(file.relative, data)
+        hit = cache.get(key)
+        if hit is not None:
+            done.append(hit)
+        else:
+            keys[file.relative] = key
+            todo.append((file, data))
+    return done, todo, keys
+
+
+def check(
+    paths: Sequence[str | PathLike[str]],
+    config: Config | None = None,
+    *,
+    select: Sequence[str] | None = None,
+    ignore: Sequence[str] | None = None,
+    fail_on: Severity | None = None,
+    jobs: int | None = None,
+    use_cache: bool | None = None,
+    progress: Progress | None = None,
+) -> RunResult:
+    """Analyse ``paths`` statically and return every finding and diagnostic."""
+    started = time.perf_counter()
+    targets = [Path(p) for p in paths] or [Path(".")]
+    if config is None:
+        config = load_config(targets[0])
+    rules = _rules(config, select, ignore)
+    plan = Plan(tuple(r.meta.code for r in rules), _settings(config), target_version(config), config["max-file-size"])
+    files = discover(targets, config)
+    caching = config["cache"] if use_cache is None else use_cache
+    cache = Cache(config.root / config["cache-dir"], f"{config.fingerprint()}|{plan.codes}|{plan.target_version}") if caching else None
+    done, todo, keys = _load(files, plan, cache)
+    total = len(files)
+    if progress:
+        progress(len(done), total)
+    counter = [len(done)]
+
+    def advance(count: int) -> None:
+        counter[0] += count
+        if progress:
+            progress(counter[0], total)
+
+    fresh = analyse_many(todo, plan, config["jobs"] if jobs is None else jobs, advance)
+    if cache is not None:
+        for result in fresh:
+            key = keys.get(result.path)
+            if key is not None and not any(d.unanalysed for d in result.diagnostics):
+                cache.put(key, result)
+    results = sorted([*done, *fresh], key=lambda r: r.path)
+    _confirm(results, rules)
+    findings: list[Finding] = []
+    diagnostics: list[Diagnostic] = []
+    known = set(default_registry().codes)
+    ran = set(plan.codes)
+    for result in results:
+        kept, problems = apply_suppressions(result.path, result.findings, result.suppressions, known, ran, REDIRECTS)
+        findings.extend(kept)
+        diagnostics.extend(result.diagnostics)
+        diagnostics.extend(problems)
+    return RunResult(
+        command="check",
+        root=str(config.root),
+        findings=tuple(sorted(findings, key=Finding.sort_key)),
+        diagnostics=tuple(sorted(diagnostics, key=lambda d: (d.path, d.line, d.kind))),
+        rules=tuple(r.meta for r in rules),
+        files=total,
+        lines=sum(r.lines for r in results),
+        duration=time.perf_counter() - started,
+        fail_on=fail_on or config["fail-on"],
+        fail_on_unanalysed=config["fail-on-unanalysed"],
+        cached_files=len(done),
+    )
+

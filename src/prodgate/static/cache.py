@@ -1,0 +1,158 @@
+"""Per-file result cache keyed by content hash, prodgate version and configuration.
+
+Entries are JSON, never pickle: the cache directory lives inside the scanned tree, and a crafted
+cache file must not be able to run code. Writes are atomic (temp file + rename), so concurrent
+runs and interrupted runs never leave a torn entry; a damaged entry is a miss.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import tempfile
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from prodgate import __version__
+from prodgate.core.finding import (
+    Applicability,
+    Confidence,
+    Diagnostic,
+    Finding,
+    Fix,
+    FlowStep,
+    Location,
+    Properties,
+    Severity,
+)
+from prodgate.static.engine import FileResult
+from prodgate.static.summary import ClassSummary, FunctionSummary, ModuleSummary, ValueFacts
+from prodgate.static.suppression import Suppression
+
+FORMAT = 1
+
+
+def _location(data: dict[str, Any]) -> Location:
+    return Location(**data)
+
+
+def finding_to_data(finding: Finding) -> dict[str, Any]:
+    data = asdict(finding)
+    data["severity"] = int(finding.severity)
+    data["confidence"] = int(finding.confidence)
+    data["properties"] = dict(finding.properties)
+    if finding.fix is not None:
+        data["fix"]["applicability"] = finding.fix.applicability.value
+    return data
+
+
+def finding_from_data(data: dict[str, Any]) -> Finding:
+    fix = data["fix"]
+    return Finding(
+        **{**data,
+           "severity": Severity(data["severity"]),
+           "confidence": Confidence(data["confidence"]),
+           "cwe": tuple(data["cwe"]),
+           "fix": None if fix is None else Fix(fix["title"], Applicability(fix["applicability"]),
+                                               None if fix["location"] is None else _location(fix["location"]),
+                                               fix["replacement"]),
+           "flow": tuple(FlowStep(_location(s["location"]), s["message"]) for s in data["flow"]),
+           "properties": Properties(data["properties"])},
+    )
+
+
+def _summary_from_data(data: dict[str, Any]) -> ModuleSummary:
+    def facts(d: dict[str, Any]) -> ValueFacts:
+        return ValueFacts(d["constructor"], tuple(d["keywords"]), list(d["configured"]))
+
+    return ModuleSummary(
+        module=data["module"], path=data["path"], is_package=data["is_package"], imports=data["imports"],
+        functions={k: FunctionSummary(v["qualname"], v["line"], tuple(v["params"]), tuple(v["decorators"]),
+                                      v["is_async"], set(v["calls"]), [facts(r) for r in v["returns"]])
+                   for k, v in data["functions"].items()},
+        classes={k: ClassSummary(v["qualname"], v["line"], tuple(v["bases"]), list(v["methods"]))
+                 for k, v in data["classes"].items()},
+        values={k: facts(v) for k, v in data["values"].items()},
+    )
+
+
+def _encode_default(value: object) -> object:
+    if isinstance(value, (set, frozenset)):
+        return sorted(value)
+    raise TypeError(f"cannot cache {type(value).__name__}")
+
+
+def result_to_json(result: FileResult) -> str:
+    return json.dumps({
+        "format": FORMAT,
+        "path": result.path,
+        "lines": result.lines,
+        "findings": [finding_to_data(f) for f in result.findings],
+        "pending": [[finding_to_data(f), list(q)] for f, q in result.pending],
+        "diagnostics": [asdict(d) for d in result.diagnostics],
+        "suppressions": [asdict(s) for s in result.suppressions],
+        "summary": None if result.summary is None else asdict(result.summary),
+    }, default=_encode_default, separators=(",", ":"))
+
+
+def result_from_json(text: str) -> FileResult:
+    data = json.loads(text)
+    if data.get("format") != FORMAT:
+        raise ValueError("cache format changed")
+    return FileResult(
+        path=data["path"],
+        lines=data["lines"],
+        findings=[finding_from_data(f) for f in data["findings"]],
+        pending=[(finding_from_data(f), tuple(q)) for f, q in data["pending"]],
+        diagnostics=[Diagnostic(**d) for d in data["diagnostics"]],
+        suppressions=[Suppression(s["line"], s["column"], tuple(s["codes"]), s["reason"]) for s in data["suppressions"]],
+        summary=None if data["summary"] is None else _summary_from_data(data["summary"]),
+    )
+
+
+class Cache:
+    def __init__(self, directory: Path, salt: str):
+        self.directory = directory / f"v{FORMAT}"
+        # The interpreter's minor version changes what ast produces, so it salts the key too.
+        self.salt = f"{__version__}|{sys.version_info[:2]}|{salt}".encode()
+        self.hits = 0
+
+    def key(self, relative: str, data: bytes) -> str:
+        digest = hashlib.blake2b(self.salt, digest_size=20)
+        digest.update(relative.encode("utf-8", "surrogatepass"))
+        digest.update(b"\0")
+        digest.update(data)
+        return digest.hexdigest()
+
+    def _path(self, key: str) -> Path:
+        return self.directory / key[:2] / f"{key}.json"
+
+    def get(self, key: str) -> FileResult | None:
+        try:
+            result = result_from_json(self._path(key).read_text(encoding="utf-8"))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        self.hits += 1
+        return result
+
+    def put(self, key: str, result: FileResult) -> None:
+        target = self._path(key)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._mark(self.directory.parent)
+            handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                out.write(result_to_json(result))
+            os.replace(temporary, target)
+        except OSError:
+            return  # a read-only tree still gets analysed, just not cached
+
+    @staticmethod
+    def _mark(root: Path) -> None:
+        ignore = root / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("# created by prodgate\n*\n", encoding="utf-8")
+            (root / "CACHEDIR.TAG").write_text("Signature: 8a477f597d28d172789f06886806bc55\n", encoding="utf-8")

@@ -1,0 +1,50 @@
+"""The project index: every module's summary, merged, with cross-module lookups rules query."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from prodgate.static.summary import ClassSummary, FunctionSummary, ModuleSummary, ValueFacts
+
+
+class ProjectIndex:
+    def __init__(self, modules: Iterable[ModuleSummary]):
+        self.modules: dict[str, ModuleSummary] = {m.module: m for m in modules}
+        self.functions: dict[str, FunctionSummary] = {}
+        self.classes: dict[str, ClassSummary] = {}
+        self.callers: dict[str, set[str]] = defaultdict(set)
+        for module in self.modules.values():
+            self.functions.update(module.functions)
+            self.classes.update(module.classes)
+        for function in self.functions.values():
+            for callee in function.calls:
+                self.callers[self.resolve(callee)].add(function.qualname)
+
+    def resolve(self, qualname: str, _depth: int = 0) -> str:
+        """Follow re-exports: ``pkg.Client`` -> ``pkg.client.Client`` when ``pkg`` imports it."""
+        if _depth > 16:
+            return qualname
+        module_name, _, name = qualname.rpartition(".")
+        module = self.modules.get(module_name)
+        if module is not None and name in module.imports:
+            target = module.imports[name]
+            if target != qualname:
+                return self.resolve(target, _depth + 1)
+        return qualname
+
+    def is_project_module(self, qualname: str) -> bool:
+        parts = qualname.split(".")
+        return any(".".join(parts[:i]) in self.modules for i in range(len(parts), 0, -1))
+
+    def function(self, qualname: str) -> FunctionSummary | None:
+        return self.functions.get(self.resolve(qualname))
+
+    def value(self, qualname: str) -> ValueFacts | None:
+        """Facts about a module-level value (``app.http.session``) or a function's return value."""
+        resolved = self.resolve(qualname)
+        module_name, _, name = resolved.rpartition(".")
+        module = self.modules.get(module_name)
+        if module is not None and name in module.values:
+            return module.values[name]
+        return None

@@ -1,0 +1,1 @@
+"""PG1xx: resilience (timeouts, retries, unchecked responses)."""
