@@ -23,7 +23,7 @@ from prodgate.core.rule import Rule
 from prodgate.core.selection import select_rules
 from prodgate.static.cache import Cache
 from prodgate.static.context import RuleSettings
-from prodgate.static.engine import FileResult, Plan, analyse_many
+from prodgate.static.engine import FileResult, Plan, analyse_file, analyse_many
 from prodgate.static.index import ProjectIndex
 from prodgate.static.suppression import apply_suppressions
 
@@ -92,6 +92,20 @@ def _load(files: list[SourceFile], plan: Plan, cache: Cache | None) -> tuple[lis
             keys[file.relative] = key
             todo.append((file, data))
     return done, todo, keys
+
+
+def check_source(text: str, path: str = "snippet.py", config: Config | None = None,
+                 *, select: Sequence[str] | None = None) -> tuple[list[Finding], list[Diagnostic]]:
+    """Analyse one in-memory source text (an editor buffer) as if it were the file ``path``."""
+    config = config or load_config(Path("."))
+    rules = _rules(config, select, None)
+    plan = Plan(tuple(r.meta.code for r in rules), _settings(config), target_version(config), 0)
+    file = SourceFile(config.root / path, path)
+    result = analyse_file(file, text.encode("utf-8", "surrogatepass"), plan)
+    _confirm([result], rules)
+    findings, problems = apply_suppressions(path, result.findings, result.suppressions,
+                                            set(default_registry().codes), set(plan.codes), REDIRECTS)
+    return sorted(findings, key=Finding.sort_key), [*result.diagnostics, *problems]
 
 
 def check(

@@ -26,6 +26,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--config", metavar="FILE", type=Path, help="pyproject.toml or prodgate.toml to use")
     parser.add_argument("--jobs", "-j", type=int, metavar="N", help="worker processes (0: one per CPU)")
     parser.add_argument("--no-cache", action="store_true", help="analyse every file even if unchanged")
+    parser.add_argument("--cache-dir", metavar="DIR", help="where to keep the cache (default: .prodgate_cache in the project)")
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings fail the run")
     parser.add_argument("--no-progress", action="store_true", help="never draw a progress bar")
     parser.set_defaults(handler=run)
@@ -37,6 +38,8 @@ def _split(value: str | None) -> list[str] | None:
 
 def run(args: argparse.Namespace) -> int:
     config = load_config(Path(args.paths[0]), args.config)
+    if args.cache_dir:
+        config = config.with_overrides(cache_dir=str(Path(args.cache_dir).resolve()))
     with progress_bar("analysing", not args.no_progress) as progress:
         result = check(args.paths, config, select=_split(args.select), ignore=_split(args.ignore),
                        fail_on=args.fail_on, jobs=args.jobs, use_cache=False if args.no_cache else None,

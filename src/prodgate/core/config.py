@@ -1,8 +1,10 @@
 """Configuration: ``[tool.prodgate]`` in pyproject.toml, or ``prodgate.toml``, validated strictly.
 
-Every key is declared once with its type, default and description (``prodgate config`` and the
-docs render this). Unknown keys and bad values are rejected with the key's dotted name and what
-was expected. Later stages declare their own sub-tables with ``register_section``.
+Every key is declared once with its type, default and description (docs/configuration.md is
+generated from these declarations). Unknown keys and bad values are rejected with the key's dotted
+name and what was expected. Other stages declare their own sub-tables (``[tool.prodgate.policy]``)
+as a tuple of ``Key`` exposed through the ``prodgate.config`` entry-point group, whose entry name is
+the table name; core discovers them without importing any stage by name.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import json
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
@@ -108,16 +112,19 @@ DEFAULT_EXCLUDES = (
 
 RULE_KEYS = ("severity", "enabled")
 
-_SECTIONS: dict[str, tuple[Key, ...]] = {}
+SECTIONS_GROUP = "prodgate.config"
 
 
-def register_section(name: str, keys: tuple[Key, ...]) -> None:
-    """Declare ``[tool.prodgate.<name>]`` and its keys (called by the stage that reads them)."""
-    _SECTIONS[name] = keys
-
-
+@lru_cache(maxsize=1)
 def sections() -> Mapping[str, tuple[Key, ...]]:
-    return dict(_SECTIONS)
+    """``[tool.prodgate.<name>]`` tables declared by the stages, by name."""
+    found: dict[str, tuple[Key, ...]] = {}
+    for entry in entry_points(group=SECTIONS_GROUP):
+        keys = entry.load()
+        if not (isinstance(keys, tuple) and all(isinstance(k, Key) for k in keys)):
+            raise ConfigError(f"entry point {entry.name} = {entry.value} is not a tuple of config Keys")
+        found[entry.name] = keys
+    return found
 
 
 @dataclass(frozen=True)
@@ -238,11 +245,12 @@ def load_config(start: Path, explicit: Path | None = None) -> Config:
     values = _validate_table(prefix, top, TOP_LEVEL)
     rules = _validate_rules(nested.pop("rules", {}))
     tables = {}
+    declared = sections()
     for name, table in nested.items():
-        if name not in _SECTIONS:
-            expected = ", ".join(sorted([*(k.name for k in TOP_LEVEL), "rules", *_SECTIONS]))
+        if name not in declared:
+            expected = ", ".join(sorted([*(k.name for k in TOP_LEVEL), "rules", *declared]))
             raise ConfigError(f"{prefix}{name}: unknown key; expected one of: {expected}")
-        tables[name] = _validate_table(f"{prefix}{name}.", table, _SECTIONS[name])
-    for name, keys in _SECTIONS.items():
+        tables[name] = _validate_table(f"{prefix}{name}.", table, declared[name])
+    for name, keys in declared.items():
         tables.setdefault(name, _validate_table(f"{prefix}{name}.", {}, keys))
     return Config(root, source, values, rules, tables, requires_python)
