@@ -1,0 +1,144 @@
+"""Scanning helpers shared by the resource, memory, performance, concurrency, data and serverless rules.
+
+They answer questions about one function body (its own statements, not nested definitions),
+about module-level mutable collections, and about which functions are entry points (request
+handlers, tasks, serverless handlers). Results are cached per file in the calling rule's state.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from prodgate.static.context import FileContext
+
+NESTED_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
+MUTABLE_FACTORIES = frozenset({
+    "dict", "list", "set", "collections.defaultdict", "collections.OrderedDict", "collections.deque",
+    "collections.Counter",
+})
+ROUTE_DECORATORS = ("route", "get", "post", "put", "patch", "delete", "api_route", "websocket")
+TASK_DECORATORS = ("task", "shared_task", "actor", "job")
+
+
+def own_nodes(function: ast.AST) -> Iterator[ast.AST]:
+    """Every node of a function's body, not descending into nested functions, lambdas or classes."""
+    todo: list[ast.AST] = list(getattr(function, "body", []))
+    while todo:
+        node = todo.pop()
+        yield node
+        for child in ast.iter_child_nodes(node):
+            if not isinstance(child, NESTED_SCOPES):
+                todo.append(child)
+
+
+def function_nodes(ctx: FileContext, function: ast.AST) -> list[ast.AST]:
+    """``own_nodes`` of a function, cached in the current rule's per-file state."""
+    cache = ctx.state().setdefault("<own-nodes>", {})
+    if id(function) not in cache:
+        cache[id(function)] = list(own_nodes(function))
+    return cache[id(function)]
+
+
+def names_in(node: ast.AST) -> set[str]:
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+
+
+def module_mutables(ctx: FileContext) -> dict[str, ast.expr]:
+    """Module-level names bound once to a mutable collection (``CACHE = {}``, ``SEEN = set()``)."""
+    state = ctx.state()
+    if "<module-mutables>" not in state:
+        found: dict[str, ast.expr] = {}
+        counts: dict[str, int] = {}
+        for statement in ctx.tree.body:
+            targets: list[ast.expr] = []
+            value: ast.expr | None = None
+            if isinstance(statement, ast.Assign):
+                targets, value = statement.targets, statement.value
+            elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
+                targets, value = [statement.target], statement.value
+            for target in targets:
+                if isinstance(target, ast.Name):
+                    counts[target.id] = counts.get(target.id, 0) + 1
+                    if value is not None and is_mutable_collection(ctx, value):
+                        found[target.id] = value
+        state["<module-mutables>"] = {k: v for k, v in found.items() if counts[k] == 1}
+    return state["<module-mutables>"]
+
+
+def is_mutable_collection(ctx: FileContext, value: ast.expr) -> bool:
+    if isinstance(value, (ast.Dict, ast.List, ast.Set, ast.DictComp, ast.ListComp, ast.SetComp)):
+        return True
+    return isinstance(value, ast.Call) and ctx.call_name(value) in MUTABLE_FACTORIES
+
+
+def is_module_name(ctx: FileContext, node: ast.expr, function: ast.AST) -> str | None:
+    """The name when ``node`` is a plain name that refers to a module-level mutable collection."""
+    if not isinstance(node, ast.Name) or node.id not in module_mutables(ctx):
+        return None
+    if local_names(ctx, function) & {node.id}:
+        return None
+    return node.id
+
+
+def local_names(ctx: FileContext, function: ast.AST) -> set[str]:
+    """Names a function binds locally (parameters and assignments, minus ``global`` ones)."""
+    cache = ctx.state().setdefault("<local-names>", {})
+    if id(function) not in cache:
+        bound: set[str] = set()
+        declared: set[str] = set()
+        args = getattr(function, "args", None)
+        if isinstance(args, ast.arguments):
+            bound |= {a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg] if a}
+        for node in function_nodes(ctx, function):
+            if isinstance(node, (ast.Global, ast.Nonlocal)):
+                declared.update(node.names)
+            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                bound.add(node.id)
+        cache[id(function)] = bound - declared
+    return cache[id(function)]
+
+
+def decorator_tails(ctx: FileContext, function: FunctionNode) -> list[str]:
+    return [name.rsplit(".", 1)[-1] for name in ctx.decorators(function)]
+
+
+def route_path(function: FunctionNode) -> str | None:
+    """The literal path of a Flask/FastAPI route decorator (``@app.post("/webhooks/stripe")``)."""
+    for decorator in function.decorator_list:
+        if (isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute)
+                and decorator.func.attr in ROUTE_DECORATORS and decorator.args
+                and isinstance(decorator.args[0], ast.Constant) and isinstance(decorator.args[0].value, str)):
+            return decorator.args[0].value
+    return None
+
+
+def is_task(ctx: FileContext, function: FunctionNode) -> bool:
+    return any(tail in TASK_DECORATORS for tail in decorator_tails(ctx, function))
+
+
+def parameter_names(function: FunctionNode) -> list[str]:
+    args = function.args
+    return [a.arg for a in [*args.posonlyargs, *args.args]]
+
+
+def is_serverless_handler(ctx: FileContext, function: FunctionNode) -> bool:
+    """AWS Lambda ``handler(event, context)``, Google ``@functions_framework.http``, Azure functions."""
+    if any(name.startswith("functions_framework.") for name in ctx.decorators(function)):
+        return True
+    params = parameter_names(function)
+    if "handler" in function.name.lower() and params[:2] == ["event", "context"]:
+        return True
+    annotations = [a.annotation for a in function.args.args if a.annotation is not None]
+    return any((ctx.qualname(a) or "").startswith("azure.functions.") for a in annotations)
+
+
+def is_view(function: FunctionNode) -> bool:
+    """A Django-style view: first parameter ``request`` (or ``self, request``)."""
+    params = parameter_names(function)
+    return params[:1] == ["request"] or params[:2] == ["self", "request"]
+
+
+def is_request_handler(ctx: FileContext, function: FunctionNode) -> bool:
+    return route_path(function) is not None or is_view(function)

@@ -1,0 +1,1 @@
+"""Data-integrity rules: writes without a transaction and side effects without idempotency."""

@@ -1,0 +1,1 @@
+"""Resource rules: files, sockets, connections and pools opened and not reliably released."""
