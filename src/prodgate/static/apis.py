@@ -25,5 +25,25 @@ SYNC_HTTP_FUNCTIONS = REQUESTS_FUNCTIONS | frozenset(f"httpx.{verb}" for verb in
 )
 
 
+# Calls that open a connection to a database server (or file) through a synchronous DB-API driver.
+SYNC_DB_CONNECT_FUNCTIONS = frozenset({
+    "sqlite3.connect", "psycopg2.connect", "psycopg.connect", "psycopg.Connection.connect", "pymysql.connect",
+    "MySQLdb.connect", "mysql.connector.connect", "cx_Oracle.connect", "oracledb.connect", "pyodbc.connect",
+})
+
+# Constructors of clients for remote services that are costly to create (TLS, auth, pools).
+SERVICE_CLIENT_CONSTRUCTORS = frozenset({
+    "boto3.client", "boto3.resource", "boto3.session.Session", "boto3.Session", "redis.Redis", "redis.StrictRedis",
+    "redis.from_url", "pymongo.MongoClient", "sqlalchemy.create_engine", "stripe.StripeClient",
+    "google.cloud.storage.Client", "google.cloud.firestore.Client", "google.cloud.bigquery.Client",
+})
+
+# Blocking standard-library calls that stall an event loop (besides HTTP and DB connects).
+BLOCKING_STDLIB_CALLS = frozenset({
+    "time.sleep", "subprocess.run", "subprocess.call", "subprocess.check_call", "subprocess.check_output",
+    "os.system", "input", "socket.create_connection", "smtplib.SMTP", "smtplib.SMTP_SSL", "urllib.request.urlopen",
+})
+
+
 def is_http_verb(attribute: str) -> bool:
     return attribute in HTTP_VERBS

@@ -19,6 +19,7 @@ MUTABLE_FACTORIES = frozenset({
     "collections.Counter",
 })
 ROUTE_DECORATORS = ("route", "get", "post", "put", "patch", "delete", "api_route", "websocket")
+CLI_DIRECTORIES = frozenset({"management", "scripts", "bin", "tools"})
 TASK_DECORATORS = ("task", "shared_task", "actor", "job")
 
 
@@ -98,6 +99,11 @@ def local_names(ctx: FileContext, function: ast.AST) -> set[str]:
                 bound.add(node.id)
         cache[id(function)] = bound - declared
     return cache[id(function)]
+
+
+def is_command_line_code(ctx: FileContext) -> bool:
+    """Management commands and scripts: run by one operator at a time, not by concurrent workers."""
+    return any(part in CLI_DIRECTORIES for part in ctx.path.split("/")[:-1])
 
 
 def decorator_tails(ctx: FileContext, function: FunctionNode) -> list[str]:

@@ -5,12 +5,11 @@ import ast
 from prodgate.core import cwe
 from prodgate.core.finding import Confidence, Severity
 from prodgate.core.rule import Rule, RuleMeta
+from prodgate.static import apis
 from prodgate.static.context import FileContext
 from prodgate.static.rules.resources._helpers import is_released, local_target
 
-CONNECTORS = frozenset({
-    "sqlite3.connect", "psycopg2.connect", "psycopg.connect", "psycopg.Connection.connect", "pymysql.connect",
-    "MySQLdb.connect", "mysql.connector.connect", "cx_Oracle.connect", "oracledb.connect", "pyodbc.connect",
+CONNECTORS = apis.SYNC_DB_CONNECT_FUNCTIONS | frozenset({
     "socket.socket", "socket.create_connection", "ftplib.FTP", "ftplib.FTP_TLS", "smtplib.SMTP",
     "smtplib.SMTP_SSL", "imaplib.IMAP4", "imaplib.IMAP4_SSL", "poplib.POP3", "poplib.POP3_SSL",
 })
