@@ -1,0 +1,152 @@
+from __future__ import annotations
+
+import ast
+import re
+
+from prodgate.core import cwe
+from prodgate.core.finding import Confidence, Severity
+from prodgate.core.rule import Rule, RuleMeta
+from prodgate.static.context import FileContext
+from prodgate.static.rules._function_scan import is_command_line_code, is_module_name
+
+CACHE_NAME = re.compile(r"cache|memo|seen|sessions|results", re.IGNORECASE)
+CONSTRUCTORS = frozenset({"__init__", "__new__", "__init_subclass__", "__set_name__"})
+EVICTIONS = frozenset({"pop", "popitem", "clear", "expire", "evict", "remove", "discard", "move_to_end"})
+
+
+class ModuleCacheWithoutEviction(Rule):
+    """
+    ## What it does
+    Finds a module-level dict whose name says it is a cache (`CACHE`, `_memo`, `seen_tokens`,
+    `results`) that a function adds entries to under a variable key (`CACHE[key] = value` or
+    `CACHE.setdefault(key, ...)`) while nothing in the module ever removes entries (no `pop`,
+    `popitem`, `clear`, `del CACHE[...]`, no size check with `len(CACHE)`).
+
+    ## Why is this bad
+    The cache lives as long as the worker process and gets one entry per distinct key: per
+    customer, per order, per request token. Memory grows with traffic and never shrinks, until
+    the container is OOM-killed and restarts (often every few hours, which looks like a random
+    crash). Stale entries are also served forever after the source data changes.
+
+    ## Example
+    ```python
+    _customer_cache = {}
+
+    def get_customer(customer_id):
+        if customer_id not in _customer_cache:
+            _customer_cache[customer_id] = fetch_customer(customer_id)
+        return _customer_cache[customer_id]
+    ```
+
+    ## Use instead
+    ```python
+    from cachetools import TTLCache
+
+    _customer_cache = TTLCache(maxsize=10_000, ttl=300)
+    ```
+    Or `functools.lru_cache(maxsize=...)` on the loader, or an external cache with expiry.
+
+    ## Known limitations
+    The dict is recognised by its name, and eviction anywhere in the module counts, even on
+    another dict of the same name in another scope. Keys drawn from a small fixed set (enum
+    members, configuration names) are bounded in practice but are reported when the name
+    looks like a cache. Constructors (`__init__`) are skipped: they run once per configured
+    object, which is how registries of named backends fill their slots. Test files, management commands and scripts are not checked.
+    """
+
+    meta = RuleMeta(
+        code="PG353",
+        name="module-cache-without-eviction",
+        category="memory.unbounded",
+        severity=Severity.MEDIUM,
+        confidence=Confidence.MEDIUM,
+        cwe=(cwe.RESOURCE_WITHOUT_LIMITS,),
+        message="module-level cache `{name}` only ever grows (no eviction, no size bound), so the "
+                "worker's memory grows with traffic until it is killed",
+        tags=("caching",),
+    )
+
+    flagged = (
+        """
+        _customer_cache = {}
+
+        def get_customer(customer_id):
+            if customer_id not in _customer_cache:
+                _customer_cache[customer_id] = fetch_customer(customer_id)  # error: PG353
+            return _customer_cache[customer_id]
+        """,
+        """
+        from collections import defaultdict
+
+        RESULTS = defaultdict(list)
+
+        def record_payment(order_id, payment):
+            RESULTS.setdefault(order_id, []).append(payment)  # error: PG353
+        """,
+    )
+    clean = (
+        """
+        _customer_cache = {}
+
+        def get_customer(customer_id):
+            if len(_customer_cache) > 10_000:
+                _customer_cache.clear()
+            _customer_cache[customer_id] = fetch_customer(customer_id)
+            return _customer_cache[customer_id]
+        """,
+        """
+        HANDLERS = {}
+        _settings_cache = {}
+
+        def register(name, handler):
+            HANDLERS[name] = handler
+
+        def configure():
+            _settings_cache["loaded"] = True
+
+        def forget(token):
+            del _settings_cache[token]
+        """,
+    )
+
+    def visit_Assign(self, node: ast.Assign, ctx: FileContext) -> None:
+        for target in node.targets:
+            if isinstance(target, ast.Subscript) and not isinstance(target.slice, ast.Constant):
+                self._check(node, target.value, ctx)
+
+    def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
+        func = node.func
+        if (isinstance(func, ast.Attribute) and func.attr == "setdefault" and node.args
+                and not isinstance(node.args[0], ast.Constant)):
+            self._check(node, func.value, ctx)
+
+    def _check(self, node: ast.AST, collection: ast.expr, ctx: FileContext) -> None:
+        if not (isinstance(collection, ast.Name) and CACHE_NAME.search(collection.id)):
+            return
+        function = ctx.function()
+        if function is None or function.name in CONSTRUCTORS or ctx.is_test_file or is_command_line_code(ctx):
+            return
+        name = is_module_name(ctx, collection, function)
+        if name is not None and name not in self._bounded(ctx):
+            ctx.report(node, name=name)
+
+    @staticmethod
+    def _bounded(ctx: FileContext) -> set[str]:
+        """Names the module evicts from, measures, or rebinds from inside a function."""
+        state = ctx.state()
+        if "bounded" not in state:
+            found: set[str] = set()
+            for node in ast.walk(ctx.tree):
+                if isinstance(node, ast.Call):
+                    func = node.func
+                    if isinstance(func, ast.Attribute) and func.attr in EVICTIONS and isinstance(func.value, ast.Name):
+                        found.add(func.value.id)
+                    elif isinstance(func, ast.Name) and func.id == "len" and node.args:
+                        found.update(n.id for n in ast.walk(node.args[0]) if isinstance(n, ast.Name))
+                elif isinstance(node, ast.Delete):
+                    found.update(t.value.id for t in node.targets
+                                 if isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name))
+                elif isinstance(node, ast.Global):
+                    found.update(node.names)
+            state["bounded"] = found
+        return state["bounded"]
