@@ -8,6 +8,7 @@ handlers, tasks, serverless handlers). Results are cached per file in the callin
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 
 from prodgate.static.context import FileContext
@@ -19,8 +20,29 @@ MUTABLE_FACTORIES = frozenset({
     "collections.Counter",
 })
 ROUTE_DECORATORS = ("route", "get", "post", "put", "patch", "delete", "api_route", "websocket")
+CATALOG_SQL = re.compile(
+    r"\b(?:sqlite_master|sqlite_schema|information_schema|pg_catalog|pg_\w+|sys\.\w+)\b"
+    r"|^\s*(?:pragma|show|describe)\b",
+    re.IGNORECASE,
+)
 CLI_DIRECTORIES = frozenset({"management", "scripts", "bin", "tools"})
 TASK_DECORATORS = ("task", "shared_task", "actor", "job")
+
+
+def sql_text(expr: ast.expr) -> str | None:
+    """The literal text of a SQL argument: a string, or the constant parts of an f-string or ``%``."""
+    if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
+        return expr.value
+    if isinstance(expr, ast.JoinedStr):
+        return "".join(v.value for v in expr.values if isinstance(v, ast.Constant) and isinstance(v.value, str))
+    if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Mod):
+        return sql_text(expr.left)
+    return None
+
+
+def is_catalog_sql(sql: str) -> bool:
+    """Queries on the database's own catalog (schema introspection), not on application tables."""
+    return CATALOG_SQL.search(sql) is not None
 
 
 def own_nodes(function: ast.AST) -> Iterator[ast.AST]:

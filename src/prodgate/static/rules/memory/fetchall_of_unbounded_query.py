@@ -7,14 +7,12 @@ from prodgate.core import cwe
 from prodgate.core.finding import Confidence, Severity
 from prodgate.core.rule import Rule, RuleMeta
 from prodgate.static.context import FileContext
-from prodgate.static.rules._function_scan import function_nodes
+from prodgate.static.rules._function_scan import function_nodes, is_catalog_sql
 
 SELECT = re.compile(r"^\s*(?:--[^\n]*\n\s*)*select\b", re.IGNORECASE)
 BOUNDED = re.compile(r"\b(?:where|limit|fetch\s+first|top|rownum|having)\b", re.IGNORECASE)
 AGGREGATE_ONLY = re.compile(r"^\s*select\s+(?:count|sum|avg|min|max)\s*\([^)]*\)\s*(?:as\s+\w+\s*)?from\b",
                             re.IGNORECASE)
-SYSTEM_TABLES = re.compile(r"\b(?:sqlite_master|sqlite_schema|information_schema|pg_catalog|pg_\w+|sys\.\w+)\b",
-                           re.IGNORECASE)
 
 
 class FetchallOfUnboundedQuery(Rule):
@@ -130,6 +128,7 @@ def _literal_sql(call: ast.Call) -> str | None:
     return sql.value if isinstance(sql, ast.Constant) and isinstance(sql.value, str) else None
 
 
+
 def is_unbounded(sql: str) -> bool:
     return (SELECT.match(sql) is not None and BOUNDED.search(sql) is None
-            and AGGREGATE_ONLY.match(sql) is None and SYSTEM_TABLES.search(sql) is None)
+            and AGGREGATE_ONLY.match(sql) is None and not is_catalog_sql(sql))
