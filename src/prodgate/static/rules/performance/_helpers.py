@@ -39,7 +39,7 @@ def is_query_result(ctx: FileContext, expr: ast.expr) -> bool:
         return False
     if "objects" in names or "execute" in names or names[-1] == "cursor":
         return True
-    return "query" in names and names[-1] in RESULT_METHODS or names[-1] in ("fetchall", "fetchmany")
+    return ("query" in names and names[-1] in RESULT_METHODS) or names[-1] in ("fetchall", "fetchmany")
 
 
 def query_call(node: ast.Call) -> bool:
