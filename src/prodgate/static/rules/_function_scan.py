@@ -29,6 +29,19 @@ CLI_DIRECTORIES = frozenset({"management", "scripts", "bin", "tools"})
 TASK_DECORATORS = ("task", "shared_task", "actor", "job")
 
 
+def chain(expr: ast.expr) -> list[str]:
+    """Method and attribute names along a call chain, innermost first (``a.b(x).c()`` -> [b, c])."""
+    names: list[str] = []
+    while True:
+        if isinstance(expr, ast.Call):
+            expr = expr.func
+        elif isinstance(expr, ast.Attribute):
+            names.append(expr.attr)
+            expr = expr.value
+        else:
+            return names[::-1]
+
+
 def sql_text(expr: ast.expr) -> str | None:
     """The literal text of a SQL argument: a string, or the constant parts of an f-string or ``%``."""
     if isinstance(expr, ast.Constant) and isinstance(expr.value, str):

@@ -6,26 +6,13 @@ from prodgate.core import cwe
 from prodgate.core.finding import Confidence, Severity
 from prodgate.core.rule import Rule, RuleMeta
 from prodgate.static.context import FileContext
-from prodgate.static.rules._function_scan import is_request_handler
+from prodgate.static.rules._function_scan import chain, is_request_handler
 
 BOUNDING = frozenset({
     "filter", "filter_by", "where", "limit", "slice", "first", "one", "one_or_none", "get", "paginate",
     "fetch", "exists", "count", "scalar", "scalar_one", "having",
 })
 MATERIALISERS = frozenset({"list", "len", "tuple", "sorted"})
-
-
-def chain(expr: ast.expr) -> list[str]:
-    """Method and attribute names along a call chain, innermost first (``a.b(x).c()`` -> [b, c])."""
-    names: list[str] = []
-    while True:
-        if isinstance(expr, ast.Call):
-            expr = expr.func
-        elif isinstance(expr, ast.Attribute):
-            names.append(expr.attr)
-            expr = expr.value
-        else:
-            return names[::-1]
 
 
 class OrmQueryWithoutLimit(Rule):

@@ -6,7 +6,7 @@ import ast
 
 from prodgate.static import apis
 from prodgate.static.context import FileContext
-from prodgate.static.rules._function_scan import is_catalog_sql, sql_text
+from prodgate.static.rules._function_scan import chain, is_catalog_sql, sql_text
 
 RESULT_METHODS = frozenset({"all", "fetchall", "fetchmany", "scalars", "filter", "exclude", "iterator",
                             "order_by", "values", "values_list", "select_related", "prefetch_related"})
@@ -14,19 +14,6 @@ DJANGO_READS = frozenset({"get", "filter", "exclude", "count", "exists", "first"
                           "values", "values_list", "get_or_create", "in_bulk"})
 COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 HTTP_CLIENTS = apis.REQUESTS_SESSIONS | apis.HTTPX_CLIENTS
-
-
-def chain(expr: ast.expr) -> list[str]:
-    """Method and attribute names along a call chain, innermost first (``a.b(x).c()`` -> [b, c])."""
-    names: list[str] = []
-    while True:
-        if isinstance(expr, ast.Call):
-            expr = expr.func
-        elif isinstance(expr, ast.Attribute):
-            names.append(expr.attr)
-            expr = expr.value
-        else:
-            return names[::-1]
 
 
 def is_query_result(ctx: FileContext, expr: ast.expr) -> bool:

@@ -1,0 +1,32 @@
+"""What the data-integrity rules count as a database write or a commit."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from prodgate.static.rules._function_scan import sql_text
+
+WRITE_SQL = re.compile(r"^\s*(?:insert|update|delete|merge|upsert|replace)\b", re.IGNORECASE)
+SESSION_WRITES = frozenset({"add", "add_all", "merge", "bulk_save_objects", "bulk_insert_mappings",
+                            "bulk_update_mappings"})
+
+
+def is_commit(node: ast.AST) -> bool:
+    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "commit"
+            and not node.args and not node.keywords)
+
+
+def is_sql_write(node: ast.AST) -> bool:
+    """``session.add(x)``, ``cur.execute("INSERT ...")``, ``session.delete(x)`` and the like."""
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+        return False
+    attr = node.func.attr
+    if attr in SESSION_WRITES:
+        return "session" in ast.unparse(node.func.value).lower() and bool(node.args)
+    if attr == "delete":
+        return "session" in ast.unparse(node.func.value).lower() and len(node.args) == 1
+    if attr in ("execute", "executemany") and node.args:
+        sql = sql_text(node.args[0])
+        return sql is not None and WRITE_SQL.match(sql) is not None
+    return False
