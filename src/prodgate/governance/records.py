@@ -31,6 +31,7 @@ class Change:
     reasons: tuple[str, ...]
     provenance: Attribution
     added_lines: tuple[int, ...] = ()
+    ai_share: float = 0.0  # share (0-1) of the changed lines attributed to an assistant
 
 
 @dataclass(frozen=True, slots=True)
