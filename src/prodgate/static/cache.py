@@ -32,7 +32,7 @@ from prodgate.static.engine import FileResult
 from prodgate.static.summary import ClassSummary, FunctionSummary, ModuleSummary, ValueFacts
 from prodgate.static.suppression import Suppression
 
-FORMAT = 1
+FORMAT = 2
 
 
 def _location(data: dict[str, Any]) -> Location:
@@ -76,6 +76,7 @@ def _summary_from_data(data: dict[str, Any]) -> ModuleSummary:
         classes={k: ClassSummary(v["qualname"], v["line"], tuple(v["bases"]), list(v["methods"]))
                  for k, v in data["classes"].items()},
         values={k: facts(v) for k, v in data["values"].items()},
+        facts=data["facts"],
     )
 
 

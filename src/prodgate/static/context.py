@@ -49,6 +49,7 @@ class FileContext:
         self.parents: list[ast.AST] = []
         self.findings: list[Finding] = []
         self.pending: list[tuple[Finding, tuple[str, ...]]] = []
+        self.facts: dict[str, dict[str, Any]] = {}
         self.rule: Rule | None = None
         self._settings = settings
         self._state: dict[str, dict[str, Any]] = {}
@@ -135,6 +136,14 @@ class FileContext:
         """A dict private to the current rule for the current file."""
         assert self.rule is not None
         return self._state.setdefault(self.rule.meta.code, {})
+
+    def shared(self, name: str) -> dict[Any, Any]:
+        """A dict shared by every rule for the current file (work several rules reuse, e.g. taint)."""
+        return self._state.setdefault(f"<{name}>", {})
+
+    def publish(self, kind: str, key: str, value: Any) -> None:
+        """Record a JSON-able fact about this module for the project index (``index.fact(kind, key)``)."""
+        self.facts.setdefault(kind, {})[key] = value
 
     # -- source ------------------------------------------------------------------------------
 

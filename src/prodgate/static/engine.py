@@ -200,6 +200,7 @@ def analyse_text(source: SourceText, plan: Plan) -> FileResult:
     result.findings = ctx.findings
     result.pending = ctx.pending
     result.summary = summary.summary
+    result.summary.facts = ctx.facts
     return result
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any
 
 from prodgate.static.summary import ClassSummary, FunctionSummary, ModuleSummary, ValueFacts
 
@@ -39,6 +40,16 @@ class ProjectIndex:
 
     def function(self, qualname: str) -> FunctionSummary | None:
         return self.functions.get(self.resolve(qualname))
+
+    def fact(self, kind: str, qualname: str) -> Any:
+        """A fact a rule published about ``qualname`` (a function, class or value of a module)."""
+        resolved = self.resolve(qualname)
+        parts = resolved.split(".")
+        for cut in range(len(parts) - 1, 0, -1):
+            module = self.modules.get(".".join(parts[:cut]))
+            if module is not None:
+                return module.facts.get(kind, {}).get(resolved)
+        return None
 
     def value(self, qualname: str) -> ValueFacts | None:
         """Facts about a module-level value (``app.http.session``) or a function's return value."""

@@ -1,0 +1,134 @@
+"""The base of every taint rule: run the interpreter once per function, report one sink kind.
+
+Each taint rule module declares its metadata, documentation, examples and the ``sink`` kind it
+reports (``sql``, ``command``, ...); the analysis itself runs once per function and is shared
+by all of them through ``ctx.shared``.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Any, ClassVar
+
+from prodgate.core.finding import FlowStep, Location
+from prodgate.core.rule import Rule
+from prodgate.static.context import FileContext
+from prodgate.static.index import ProjectIndex
+from prodgate.static.taint.interpreter import FunctionTaint, Interpreter
+from prodgate.static.taint.values import Value
+
+FACT = "taint"
+
+
+def _deps(value: Value) -> list[str]:
+    found = []
+    for origin in value.origins:
+        if origin.kind == "source":
+            found.append("source")
+        elif origin.kind == "param":
+            found.append(f"param:{origin.index}")
+        elif origin.kind == "self":
+            found.append(f"self:{origin.name}")
+        elif origin.kind == "call":
+            found.append(f"call:{origin.name}")
+    return sorted(set(found))
+
+
+def analyse(node: ast.AST, ctx: FileContext) -> FunctionTaint:
+    """The taint analysis of a function (or module body), computed once per file and node."""
+    cache: dict[int, FunctionTaint] = ctx.shared("taint")
+    done = ctx.shared("taint-done")
+    key = id(node)
+    if key not in done:
+        result = Interpreter(ctx, node, cache).run()
+        cache[key] = result
+        done[key] = True
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            qualname = ".".join(filter(None, [ctx.module, ctx.scopes.qualname, node.name]))
+            summary: dict[str, Any] = {}
+            if result.returned.origins:
+                summary["returns"] = _deps(result.returned)
+                summary["clean"] = sorted(result.returned.clean_for)
+            if node.name == "__init__" and result.self_attrs:
+                summary["self"] = {k: _deps(v) for k, v in result.self_attrs.items() if v.origins}
+            if summary:
+                ctx.publish(FACT, qualname, summary)
+    return cache[key]
+
+
+def _source_name(value: Value) -> str:
+    sources = sorted((o for o in value.origins if o.kind == "source"), key=lambda o: (o.line, o.column))
+    if sources:
+        return sources[0].name
+    calls = sorted((o for o in value.origins if o.kind == "call"), key=lambda o: (o.line, o.column))
+    return f"data returned by `{calls[0].name.split('|', 1)[0]}`" if calls else "untrusted data"
+
+
+class TaintRule(Rule):
+    """Shared detection logic of the taint rules; subclasses set ``meta``, docs, examples, ``sink``."""
+
+    sink: ClassVar[str]
+
+    def visit_Module(self, node: ast.Module, ctx: FileContext) -> None:
+        self._report(analyse(node, ctx), ctx)
+
+    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> None:
+        self._report(analyse(node, ctx), ctx)
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+    def _report(self, result: FunctionTaint, ctx: FileContext) -> None:
+        reported: set[tuple[int, int]] = ctx.state().setdefault("reported", set())
+        for hit in result.hits:
+            if hit.kind != self.sink or not any(o.kind in ("source", "call") for o in hit.value.origins):
+                continue
+            where = (getattr(hit.node, "lineno", 0), getattr(hit.node, "col_offset", 0))
+            if where in reported:
+                continue
+            reported.add(where)
+            flow = tuple(FlowStep(Location(ctx.path, s.line, s.column, s.end_line, s.end_column), s.text)
+                         for s in hit.value.steps)
+            fields = {"source": _source_name(hit.value), "sink": hit.callee}
+            if any(o.kind == "source" for o in hit.value.origins):
+                ctx.report(hit.node, flow=flow, **fields)
+            else:
+                calls = tuple(sorted(o.name for o in hit.value.origins if o.kind == "call"))
+                ctx.report(hit.node, flow=flow, requires=("taint", *calls), **fields)
+
+    def confirm(self, query: tuple[str, ...], index: ProjectIndex) -> bool:
+        return any(_call_returns_taint(index, name, self.sink) for name in query[1:])
+
+
+def _marks(text: str) -> set[int]:
+    return {int(m) for m in text.split(",") if m.strip().isdigit()}
+
+
+def _call_returns_taint(index: ProjectIndex, name: str, sink: str, depth: int = 0) -> bool:
+    """Whether the call described by a ``call`` origin returns tainted data, given its callee's summary."""
+    parts = name.split("|")
+    qualname, args = parts[0], _marks(parts[1]) if len(parts) > 1 else set()
+    self_marks = _marks(parts[2][5:]) if len(parts) > 2 and parts[2].startswith("self:") else set()
+    is_method = len(parts) > 2
+    function = index.function(qualname)
+    if function is None:
+        return bool(args or self_marks)  # a library: its result carries its arguments' taint
+    summary = index.fact(FACT, function.qualname) or {}
+    if sink in summary.get("clean", ()):
+        return False
+    init = (index.fact(FACT, qualname.rsplit(".", 1)[0] + ".__init__") or {}) if is_method else {}
+    offset = 1 if is_method else 0
+    for dep in summary.get("returns", ()):
+        kind, _, detail = dep.partition(":")
+        if kind == "source":
+            return True
+        if kind == "param" and detail.isdigit() and int(detail) - offset in args:
+            return True
+        if kind == "self":
+            for origin in init.get("self", {}).get(detail, ()):
+                okind, _, odetail = origin.partition(":")
+                if okind == "source" or (okind == "param" and odetail.isdigit() and int(odetail) - 1 in self_marks):
+                    return True
+        if kind == "call" and depth < 3 and _call_returns_taint(index, detail, sink, depth + 1):
+            return True
+    return False
+

@@ -1,0 +1,236 @@
+"""Sources, sanitizers, propagation facts and sinks, declared as data in one place.
+
+Qualified names are those ``names.Scopes.qualname_of`` produces. Sink ``kind`` values are the
+keys rules select on (``sql``, ``command``, ...); a sanitizer lists the sink kinds it makes a
+value safe for. ``[tool.prodgate.taint]`` extends these tables (see ``settings.py``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ALL_SINKS = frozenset({
+    "sql", "command", "code", "ldap", "xpath", "header", "log", "nosql", "path", "ssrf", "xss",
+    "redirect", "deserialization", "trust-boundary", "regex",
+})
+
+# Values of these qualified names are framework request objects: anything read from them is untrusted.
+REQUEST_OBJECTS = frozenset({"flask.request", "quart.request", "bottle.request", "werkzeug.local.request"})
+# Attributes of a request object that are not attacker-controlled data.
+REQUEST_SAFE_ATTRIBUTES = frozenset({
+    "method", "user", "session", "is_secure", "is_json", "endpoint", "url_rule", "blueprint", "auth_user",
+    "scheme", "environ", "app", "resolver_match", "content_length", "mimetype",
+})
+# Calls whose result is untrusted input.
+SOURCE_CALLS = {
+    "input": "input()",
+    "raw_input": "raw_input()",
+    "sys.stdin.read": "stdin",
+    "sys.stdin.readline": "stdin",
+    "sys.stdin.readlines": "stdin",
+}
+SOURCE_NAMES = {"sys.argv": "sys.argv"}
+# Parameters of handler functions that carry untrusted payloads, by decorator (qualified name suffix).
+TASK_DECORATORS = ("task", "shared_task", "celery.task", "dramatiq.actor", "rq.job")
+ROUTE_DECORATORS = ("route", "get", "post", "put", "patch", "delete", "api_route", "websocket")
+LAMBDA_HANDLER_NAMES = ("handler", "lambda_handler", "main_handler")
+REQUEST_ANNOTATIONS = ("HttpRequest", "Request", "flask.Request", "starlette.requests.Request",
+                       "fastapi.Request", "django.http.HttpRequest", "aiohttp.web.Request")
+
+# Calls that make data safe for some sinks.
+CONVERSIONS = frozenset({"int", "float", "bool", "complex", "len", "uuid.UUID", "decimal.Decimal", "ord",
+                         "hash", "id", "abs", "round", "datetime.date.fromisoformat",
+                         "datetime.datetime.fromisoformat", "ipaddress.ip_address"})
+SANITIZERS: dict[str, frozenset[str]] = {
+    "shlex.quote": frozenset({"command"}),
+    "pipes.quote": frozenset({"command"}),
+    "html.escape": frozenset({"xss"}),
+    "markupsafe.escape": frozenset({"xss"}),
+    "flask.escape": frozenset({"xss"}),
+    "jinja2.escape": frozenset({"xss"}),
+    "django.utils.html.escape": frozenset({"xss"}),
+    "django.utils.html.format_html": frozenset({"xss"}),
+    "bleach.clean": frozenset({"xss"}),
+    "cgi.escape": frozenset({"xss"}),
+    "xml.sax.saxutils.escape": frozenset({"xss", "xpath"}),
+    "werkzeug.utils.secure_filename": frozenset({"path", "command"}),
+    "os.path.basename": frozenset({"path"}),
+    "flask.safe_join": frozenset({"path"}),
+    "werkzeug.security.safe_join": frozenset({"path"}),
+    "werkzeug.utils.safe_join": frozenset({"path"}),
+    "django.utils._os.safe_join": frozenset({"path"}),
+    "flask.url_for": frozenset({"redirect", "ssrf"}),
+    "django.urls.reverse": frozenset({"redirect", "ssrf"}),
+    "ldap3.utils.conv.escape_filter_chars": frozenset({"ldap"}),
+    "ldap.filter.escape_filter_chars": frozenset({"ldap"}),
+    "ldap3.utils.dn.escape_rdn": frozenset({"ldap"}),
+    "re.escape": frozenset({"regex"}),
+    "urllib.parse.quote": frozenset({"header", "redirect", "path", "ssrf", "xss"}),
+    "urllib.parse.quote_plus": frozenset({"header", "redirect", "path", "ssrf", "xss"}),
+    "json.dumps": frozenset({"header"}),
+    "hashlib.sha256": frozenset(ALL_SINKS),
+    "hashlib.md5": frozenset(ALL_SINKS),
+    "hashlib.sha1": frozenset(ALL_SINKS),
+}
+# A project function with one of these name shapes is taken for an escaper of that kind (the
+# analysis cannot see through hand-written escaping loops).
+ESCAPER_NAMES: dict[str, frozenset[str]] = {
+    "html": frozenset({"xss"}),
+    "sql": frozenset({"sql"}),
+    "shell": frozenset({"command"}),
+    "ldap": frozenset({"ldap"}),
+    "xpath": frozenset({"xpath"}),
+}
+# Guard checks: `if not <check>(x): return` leaves x clean for these sinks afterwards.
+GUARD_METHODS: dict[str, frozenset[str]] = {
+    "startswith": frozenset({"path", "redirect", "ssrf"}),
+    "endswith": frozenset(),
+    "is_relative_to": frozenset({"path"}),
+    "isalnum": frozenset(ALL_SINKS - {"trust-boundary"}),
+    "isdigit": frozenset(ALL_SINKS - {"trust-boundary"}),
+    "isnumeric": frozenset(ALL_SINKS - {"trust-boundary"}),
+    "isidentifier": frozenset(ALL_SINKS - {"trust-boundary"}),
+    "fullmatch": frozenset(ALL_SINKS - {"trust-boundary"}),
+}
+# Checks that together validate more than each alone: a value checked to start and end with a
+# quote (and so be a plain literal) is safe to evaluate.
+GUARD_COMBINATIONS: tuple[tuple[frozenset[str], frozenset[str]], ...] = (
+    (frozenset({"startswith", "endswith"}), frozenset({"code"})),
+)
+GUARD_CALLS: dict[str, frozenset[str]] = {
+    "os.path.commonpath": frozenset({"path"}),
+    "django.utils.http.url_has_allowed_host_and_scheme": frozenset({"redirect", "ssrf"}),
+    "django.utils.http.is_safe_url": frozenset({"redirect", "ssrf"}),
+    "re.fullmatch": frozenset(ALL_SINKS - {"trust-boundary"}),
+    "re.match": frozenset(ALL_SINKS - {"trust-boundary"}),
+}
+ALLOWLIST_SINKS = ALL_SINKS - {"trust-boundary"}
+# A value that cannot contain a quote (checked, or quotes replaced) cannot leave a quoted literal.
+QUOTES = frozenset({"'", '"'})
+QUOTE_SENSITIVE = frozenset({"xpath", "sql"})
+# `if TOKEN in x: reject` leaves x safe for these sinks.
+DANGEROUS_TOKENS: dict[str, frozenset[str]] = {
+    "'": QUOTE_SENSITIVE, '"': QUOTE_SENSITIVE, "..": frozenset({"path"}), "../": frozenset({"path"}),
+    "..\\": frozenset({"path"}), "<": frozenset({"xss"}), "\n": frozenset({"header", "log"}),
+    "\r\n": frozenset({"header", "log"}),
+}
+# Parsers whose result's parts (``urlparse(u).netloc``) validate the parsed variable when checked.
+PARSERS = frozenset({"urllib.parse.urlparse", "urllib.parse.urlsplit"})
+
+
+def sanitized_by(checks: set[str]) -> frozenset[str]:
+    """The sink kinds a variable is safe for once all of ``checks`` hold on it."""
+    sinks: set[str] = set()
+    for check in checks:
+        if check == "allowlist":
+            sinks |= ALLOWLIST_SINKS
+        elif check.startswith("without:"):
+            sinks |= DANGEROUS_TOKENS.get(check[8:], frozenset())
+        elif check == "allowlisted-url":
+            sinks |= {"redirect", "ssrf"}
+        else:
+            sinks |= GUARD_METHODS.get(check) or GUARD_CALLS.get(check) or set()
+    for combination, extra in GUARD_COMBINATIONS:
+        if combination <= checks:
+            sinks |= extra
+    return frozenset(sinks)
+# Library calls whose result carries the taint of their arguments (decided without the project phase).
+PROPAGATORS = frozenset({
+    "urllib.parse.unquote", "urllib.parse.unquote_plus", "urllib.parse.urlencode", "base64.b64decode",
+    "base64.urlsafe_b64decode", "base64.b64encode", "codecs.decode", "codecs.encode", "json.loads", "json.load",
+    "str.format", "textwrap.dedent", "os.path.join", "copy.copy", "copy.deepcopy", "html.unescape",
+    "urllib.parse.urljoin", "urllib.parse.urlparse", "string.Template", "operator.itemgetter",
+})
+# Calls that return data unrelated to the taint of their arguments.
+UNTAINTING_CALLS = frozenset({"isinstance", "hasattr", "callable", "type", "print", "logging.getLogger",
+                              "os.path.exists", "os.path.isfile", "os.path.isdir", "time.time", "secrets.token_hex",
+                              "secrets.token_urlsafe", "uuid.uuid4", "random.SystemRandom"})
+
+
+@dataclass(frozen=True, slots=True)
+class Sink:
+    """A dangerous argument: ``callee`` is a qualified name, or ``method`` a method name on any
+    receiver (with ``hint`` a regex the argument's constant text must match, to keep precision)."""
+
+    kind: str
+    callee: str | None = None
+    method: str | None = None
+    args: tuple[int, ...] = (0,)
+    keywords: tuple[str, ...] = ()
+    hint: str | None = None
+
+
+SINKS: tuple[Sink, ...] = (
+    *(Sink("sql", method=m, keywords=("sql", "query", "operation")) for m in ("execute", "executemany", "executescript", "mogrify")),
+    Sink("sql", method="raw", hint=r"(?i)\b(select|insert|update|delete|with)\b"),
+    Sink("sql", callee="sqlalchemy.text", keywords=("text",)),
+    Sink("sql", callee="sqlalchemy.sql.text", keywords=("text",)),
+    Sink("sql", callee="pandas.read_sql", keywords=("sql",)),
+    Sink("sql", callee="pandas.read_sql_query", keywords=("sql",)),
+    *(Sink("command", callee=c, keywords=("command", "cmd")) for c in (
+        "os.system", "os.popen", "subprocess.getoutput", "subprocess.getstatusoutput", "commands.getoutput",
+        "asyncio.create_subprocess_shell", "os.popen2", "os.popen3", "os.popen4")),
+    *(Sink("command", callee=f"os.{c}", args=(0, 1, 2, 3)) for c in (
+        "execl", "execle", "execlp", "execlpe", "execv", "execve", "execvp", "execvpe",
+        "spawnl", "spawnle", "spawnlp", "spawnlpe", "spawnv", "spawnve", "spawnvp", "spawnvpe")),
+    Sink("code", callee="eval", keywords=("source",)),
+    Sink("code", callee="exec", keywords=("source",)),
+    Sink("code", callee="compile", keywords=("source",)),
+    Sink("code", callee="flask.render_template_string", keywords=("source",)),
+    Sink("code", callee="jinja2.Template", keywords=("source",)),
+    Sink("code", method="from_string", hint=r"\{[{%]"),
+    Sink("ldap", method="search", args=(1,), keywords=("search_filter",), hint=r"\(.*="),
+    *(Sink("ldap", method=m, args=(2,), keywords=("filterstr",)) for m in ("search_s", "search_st", "search_ext_s", "search_ext")),
+    Sink("xpath", callee="lxml.etree.XPath", keywords=("path",)),
+    Sink("xpath", callee="lxml.etree.ETXPath", keywords=("path",)),
+    Sink("xpath", method="xpath", keywords=("_path",)),
+    *(Sink("xpath", method=m, keywords=("path",), hint=r"^\s*[./]|\[@") for m in ("find", "findall", "iterfind", "findtext")),
+    Sink("xpath", callee="elementpath.select", args=(1,), keywords=("path",)),
+    *(Sink("path", callee=c, keywords=("file", "path", "filename", "src", "dst")) for c in (
+        "open", "io.open", "codecs.open", "os.open", "os.remove", "os.unlink", "os.rmdir", "os.removedirs",
+        "os.listdir", "os.scandir", "os.mkdir", "os.makedirs", "os.rename", "os.replace", "os.truncate", "os.chmod",
+        "shutil.copy", "shutil.copyfile", "shutil.copy2", "shutil.move", "shutil.rmtree", "flask.send_file",
+        "fileinput.input", "tarfile.open", "zipfile.ZipFile", "django.http.FileResponse")),
+    Sink("path", callee="flask.send_from_directory", args=(0,)),
+    Sink("path", callee="os.rename", args=(1,)),
+    *(Sink("ssrf", callee=f"requests.{verb}", keywords=("url",)) for verb in (
+        "get", "post", "put", "patch", "delete", "head", "options")),
+    Sink("ssrf", callee="requests.request", args=(1,), keywords=("url",)),
+    *(Sink("ssrf", callee=f"httpx.{verb}", keywords=("url",)) for verb in ("get", "post", "put", "patch", "delete", "head", "options", "stream")),
+    Sink("ssrf", callee="urllib.request.urlopen", keywords=("url",)),
+    Sink("ssrf", callee="urllib.request.Request", keywords=("url",)),
+    Sink("ssrf", callee="urllib3.PoolManager.request", args=(1,), keywords=("url",)),
+    *(Sink("redirect", callee=c, keywords=("location", "url", "redirect_to")) for c in (
+        "flask.redirect", "werkzeug.utils.redirect", "django.shortcuts.redirect", "django.http.HttpResponseRedirect",
+        "django.http.HttpResponsePermanentRedirect", "starlette.responses.RedirectResponse",
+        "fastapi.responses.RedirectResponse")),
+    *(Sink("deserialization", callee=c, keywords=("data", "file", "s")) for c in (
+        "pickle.loads", "pickle.load", "cPickle.loads", "cPickle.load", "_pickle.loads", "marshal.loads",
+        "marshal.load", "dill.loads", "dill.load", "jsonpickle.decode", "yaml.unsafe_load", "yaml.full_load",
+        "pandas.read_pickle", "shelve.open", "cloudpickle.loads")),
+    *(Sink("xss", callee=c, keywords=("response", "content")) for c in (
+        "flask.make_response", "flask.Response", "werkzeug.wrappers.Response", "django.http.HttpResponse",
+        "markupsafe.Markup", "flask.Markup", "django.utils.safestring.mark_safe", "starlette.responses.HTMLResponse",
+        "fastapi.responses.HTMLResponse")),
+    *(Sink("regex", callee=f"re.{f}", keywords=("pattern",)) for f in (
+        "compile", "match", "search", "fullmatch", "findall", "finditer", "sub", "subn", "split")),
+    *(Sink("log", callee=f"logging.{level}", keywords=("msg",)) for level in (
+        "debug", "info", "warning", "error", "critical", "exception")),
+)
+# yaml.load is a sink unless its Loader is one of these.
+SAFE_YAML_LOADERS = frozenset({"yaml.SafeLoader", "yaml.CSafeLoader", "yaml.BaseLoader", "yaml.CBaseLoader"})
+SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "cmd", "cmd.exe", "powershell", "pwsh", "/bin/sh", "/bin/bash",
+                    "/usr/bin/sh", "/usr/bin/bash", "/usr/bin/env"})
+SUBPROCESS_CALLS = frozenset({"subprocess.run", "subprocess.call", "subprocess.check_call", "subprocess.check_output",
+                              "subprocess.Popen", "asyncio.create_subprocess_exec"})
+SESSION_NAMES = ("session",)
+HEADER_TARGETS = ("headers",)
+SINK_METHOD_NAMES = frozenset(s.method for s in SINKS if s.method)
+SINKS_BY_CALLEE: dict[str, tuple[Sink, ...]] = {}
+for _sink in SINKS:
+    if _sink.callee:
+        SINKS_BY_CALLEE[_sink.callee] = (*SINKS_BY_CALLEE.get(_sink.callee, ()), _sink)
+SINKS_BY_METHOD: dict[str, tuple[Sink, ...]] = {}
+for _sink in SINKS:
+    if _sink.method:
+        SINKS_BY_METHOD[_sink.method] = (*SINKS_BY_METHOD.get(_sink.method, ()), _sink)
