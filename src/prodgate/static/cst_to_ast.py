@@ -25,17 +25,19 @@ from __future__ import annotations
 
 import ast
 import re
+import sys
 import unicodedata
 import warnings
 from bisect import bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, Optional
+from typing import Any
 
 import libcst as cst
 from libcst._nodes.internal import CodegenState
 
 _PARSER_VERSIONS = ("3.14", "3.13", "3.12")
+_DEEP_RECURSION_LIMIT = 10_000
 _POSITION_ATTRIBUTES = ("lineno", "col_offset", "end_lineno", "end_col_offset")
 _LINE_BREAK = re.compile(rb"\r\n?|\n")
 
@@ -78,14 +80,15 @@ def _base_class(category: str) -> type[ast.AST]:
 def node_class(name: str, fields: Sequence[str]) -> type[ast.AST]:
     """The ``ast`` class ``name`` if it has all ``fields``, else a shim with those fields."""
     real = getattr(ast, name, None)
-    if isinstance(real, type) and set(fields) <= set(real._fields):
+    real_fields: tuple[str, ...] = tuple(getattr(real, "_fields", ()))
+    if isinstance(real, type) and set(fields) <= set(real_fields):
         return real
     key = (name, tuple(fields))
     shim = _shim_cache.get(key)
     if shim is None:
         if isinstance(real, type):
             base: type[ast.AST] = real
-            all_fields = (*real._fields, *(f for f in fields if f not in real._fields))
+            all_fields = (*real_fields, *(f for f in fields if f not in real_fields))
         else:
             category, all_fields = _SHIM_BASES[name]
             base = _base_class(category)
@@ -98,18 +101,16 @@ def node_class(name: str, fields: Sequence[str]) -> type[ast.AST]:
 def make_node(class_name: str, /, **fields: Any) -> ast.AST:
     """Build node ``class_name``; fields set to ``None``/``[]`` never force a shim class."""
     wanted = [f for f, value in fields.items() if value is not None and value != []]
-    cls = node_class(class_name, wanted)
-    node = cls()
-    for field_name, value in fields.items():
-        setattr(node, field_name, value)
-    return node
+    return node_class(class_name, wanted)(**fields)
 
 
 class _OffsetRecordingState(CodegenState):
     """Code generation that records the UTF-8 byte span of every node it emits."""
 
     def __init__(self, module: cst.Module) -> None:
-        super().__init__(default_indent=module.default_indent, default_newline=module.default_newline)
+        super().__init__(
+            default_indent=module.default_indent, default_newline=module.default_newline
+        )
         self.offset = 0
         self.starts: dict[int, int] = {}
         self.ends: dict[int, int] = {}
@@ -117,13 +118,16 @@ class _OffsetRecordingState(CodegenState):
         self._stack: list[int] = []
 
     def _advance(self, value: str) -> None:
-        self.offset += len(value) if value.isascii() else len(value.encode("utf-8", "surrogatepass"))
+        self.offset += (
+            len(value) if value.isascii() else len(value.encode("utf-8", "surrogatepass"))
+        )
 
     def add_indent_tokens(self) -> None:
         for token in self.indent_tokens:
-            self._advance(token)
+            self.add_token(token)
 
     def add_token(self, value: str) -> None:
+        self.tokens.append(value)
         self._advance(value)
 
     def before_codegen(self, node: cst.CSTNode) -> None:
@@ -139,8 +143,8 @@ class _OffsetRecordingState(CodegenState):
         self,
         node: cst.CSTNode,
         *,
-        start_node: Optional[cst.CSTNode] = None,
-        end_node: Optional[cst.CSTNode] = None,
+        start_node: cst.CSTNode | None = None,
+        end_node: cst.CSTNode | None = None,
     ) -> Iterator[None]:
         self.syntactic_starts.setdefault(id(node), self.offset)
         yield
@@ -166,6 +170,10 @@ def _decode_text(raw: str, prefix: str, quote: str) -> Any:
     prefix = prefix.lower().replace("f", "").replace("t", "")
     if "r" in prefix:
         return text
+    if text.endswith(quote[0]):
+        body = text[:-1]
+        if (len(body) - len(body.rstrip("\\"))) % 2 == 0:
+            text = body + "\\" + quote[0]
     try:
         return _literal(prefix + quote + text + quote)
     except SyntaxError:
@@ -189,15 +197,18 @@ def _ctx(ctx: type[ast.expr_context], node: ast.expr) -> ast.expr:
 class _Converter:
     """Converts one libcst module to ``ast``; one ``_<LibcstClassName>`` method per node type."""
 
-    def __init__(self, module: cst.Module, source: str) -> None:
+    def __init__(self, module: cst.Module) -> None:
         state = _OffsetRecordingState(module)
         module._codegen(state)
+        # Lines are counted in the generated code, which equals the source except where
+        # libcst drops insignificant whitespace (``except E :``); drift stays within a line.
         self._starts = state.starts
         self._ends = state.ends
         self._syntactic_starts = state.syntactic_starts
-        data = source.encode("utf-8", "surrogatepass")
+        data = "".join(state.tokens).encode("utf-8", "surrogatepass")
         self._line_starts = [0, *(match.end() for match in _LINE_BREAK.finditer(data))]
         self._methods: dict[type, Callable[[Any], Any]] = {}
+        self._block_ends: dict[int, int] = {}
 
     # -- positions ---------------------------------------------------------------------------
 
@@ -247,7 +258,7 @@ class _Converter:
         result: ast.expr = self.convert(node)
         return result
 
-    def opt_expr(self, node: Optional[cst.CSTNode]) -> Optional[ast.expr]:
+    def opt_expr(self, node: cst.CSTNode | None) -> ast.expr | None:
         return None if node is None else self.expr(node)
 
     def target(self, node: cst.CSTNode, ctx: type[ast.expr_context] = ast.Store) -> ast.expr:
@@ -270,9 +281,9 @@ class _Converter:
     def block(self, node: cst.BaseSuite) -> list[ast.stmt]:
         if isinstance(node, cst.SimpleStatementSuite):
             return [self.small_statement(small) for small in node.body]
-        return self.statements(node.body)  # type: ignore[attr-defined]
+        return self.statements(node.body)
 
-    def orelse(self, node: Optional[cst.CSTNode]) -> list[ast.stmt]:
+    def orelse(self, node: cst.CSTNode | None) -> list[ast.stmt]:
         if node is None:
             return []
         if isinstance(node, cst.If):
@@ -283,19 +294,24 @@ class _Converter:
         result: ast.stmt = self.convert(node)
         start = self._start(node)
         semicolon = node.semicolon
-        end = self._start(semicolon) if isinstance(semicolon, cst.Semicolon) else self._end(node)
-        self._place(result, start, end)
+        if isinstance(semicolon, cst.Semicolon):
+            self._place(result, start, self._start(semicolon))
+            self._block_ends[id(result)] = self._end(semicolon.whitespace_before) + 1
+        else:
+            self._place(result, start, self._end(node))
+            self._block_ends[id(result)] = self._end(node)
         return result
 
     def compound(
         self, kind: str, node: cst.CSTNode, last: Sequence[ast.AST], /, **fields: Any
     ) -> Any:
-        """A compound statement: from its keyword to the end of its last body statement."""
-        result = make_node(kind, **fields)
-        start = self._syntactic_starts[id(node)]
-        result.lineno, result.col_offset = self._line_col(start)  # type: ignore[attr-defined]
-        result.end_lineno = last[-1].end_lineno  # type: ignore[attr-defined]
-        result.end_col_offset = last[-1].end_col_offset  # type: ignore[attr-defined]
+        """A compound statement: from its keyword to the end of its last body statement.
+
+        A trailing semicolon after that last statement counts, as in CPython.
+        """
+        end = self._block_ends[id(last[-1])]
+        result = self._new(kind, (self._syntactic_starts[id(node)], end), **fields)
+        self._block_ends[id(result)] = end
         return result
 
     # -- simple statements -------------------------------------------------------------------
@@ -309,7 +325,8 @@ class _Converter:
 
     def _AnnAssign(self, node: cst.AnnAssign) -> ast.stmt:
         simple = int(isinstance(node.target, cst.Name) and not node.target.lpar)
-        return ast.AnnAssign(
+        return make_node(  # type: ignore[return-value]
+            "AnnAssign",
             target=self.target(node.target),
             annotation=self.expr(node.annotation.annotation),
             value=self.opt_expr(node.value),
@@ -318,7 +335,8 @@ class _Converter:
 
     def _AugAssign(self, node: cst.AugAssign) -> ast.stmt:
         op = _AUGMENTED_OPERATORS[type(node.operator).__name__]()
-        return ast.AugAssign(target=self.target(node.target), op=op, value=self.expr(node.value))
+        target = self.target(node.target)
+        return make_node("AugAssign", target=target, op=op, value=self.expr(node.value))  # type: ignore[return-value]
 
     def _Return(self, node: cst.Return) -> ast.stmt:
         return ast.Return(value=self.opt_expr(node.value))
@@ -374,7 +392,8 @@ class _Converter:
 
     def _ImportFrom(self, node: cst.ImportFrom) -> ast.stmt:
         if isinstance(node.names, cst.ImportStar):
-            star = self._place(ast.alias(name="*", asname=None), *self._inner(node.names))
+            star = ast.alias(name="*", asname=None)
+            self._place(star, *self._inner(node.names))
             names = [star]
         else:
             names = [self.alias(name) for name in node.names]
@@ -383,7 +402,7 @@ class _Converter:
         return ast.ImportFrom(module=module, names=names, level=level)
 
     def _TypeAlias(self, node: cst.TypeAlias) -> ast.stmt:
-        result: ast.stmt = make_node(
+        result: ast.stmt = make_node(  # type: ignore[assignment]
             "TypeAlias",
             name=self.target(node.name),
             type_params=self.type_params(node.type_parameters),
@@ -393,13 +412,16 @@ class _Converter:
 
     # -- type parameters ---------------------------------------------------------------------
 
-    def type_params(self, node: Optional[cst.TypeParameters]) -> list[ast.AST]:
+    def type_params(self, node: cst.TypeParameters | None) -> list[ast.AST]:
         return [] if node is None else [self.type_param(param) for param in node.params]
 
     def type_param(self, node: cst.TypeParam) -> ast.AST:
         param = node.param
         name = _identifier(param.name.value)
         default = self.opt_expr(node.default)
+        if default is not None and node.star:
+            span = (self._end(node.equal), self._end(node.default))  # type: ignore[arg-type]
+            default = self._new("Starred", span, value=default, ctx=ast.Load())
         start = self._start(param)
         end = self._end(node.default) if node.default is not None else self._end(param)
         if isinstance(param, cst.TypeVar):
@@ -461,7 +483,7 @@ class _Converter:
         orelse = self.orelse(node.orelse)
         finalbody = self.block(node.finalbody.body) if node.finalbody is not None else []
         return self.compound(
-            name, node, finalbody or orelse or handlers or body,  # type: ignore[arg-type]
+            name, node, finalbody or orelse or handlers or body,
             body=body, handlers=handlers, orelse=orelse, finalbody=finalbody,
         )  # fmt: skip
 
@@ -485,12 +507,12 @@ class _Converter:
             type_comment=None,
             type_params=self.type_params(node.type_parameters),
         )  # fmt: skip
-        return result  # type: ignore[no-any-return]
+        return result
 
     def _ClassDef(self, node: cst.ClassDef) -> ast.stmt:
         body = self.block(node.body)
         bases, keywords = self.call_arguments([*node.bases, *node.keywords])
-        return self.compound(  # type: ignore[no-any-return]
+        return self.compound(
             "ClassDef", node, body,
             name=_identifier(node.name.value),
             bases=bases,
@@ -549,12 +571,12 @@ class _Converter:
     def _MatchValue(self, node: cst.MatchValue) -> ast.pattern:
         value = node.value
         if isinstance(value, cst.Name) and value.value in _CONSTANT_NAMES:
-            return self.pattern("MatchSingleton", value, value=_CONSTANT_NAMES[value.value])  # type: ignore[no-any-return]
-        return self.pattern("MatchValue", value, value=self.expr(value))  # type: ignore[no-any-return]
+            return self.pattern("MatchSingleton", value, value=_CONSTANT_NAMES[value.value])
+        return self.pattern("MatchValue", value, value=self.expr(value))
 
     def _MatchSingleton(self, node: cst.MatchSingleton) -> ast.pattern:
         value = _CONSTANT_NAMES[node.value.value]
-        return self.pattern("MatchSingleton", node, value=value)  # type: ignore[no-any-return]
+        return self.pattern("MatchSingleton", node, value=value)
 
     def sequence_patterns(self, elements: Sequence[cst.CSTNode]) -> list[ast.pattern]:
         return [
@@ -563,20 +585,25 @@ class _Converter:
         ]
 
     def _MatchList(self, node: cst.MatchList) -> ast.pattern:
-        return self.pattern("MatchSequence", node, patterns=self.sequence_patterns(node.patterns))  # type: ignore[no-any-return]
+        return self.pattern("MatchSequence", node, patterns=self.sequence_patterns(node.patterns))
 
     def _MatchTuple(self, node: cst.MatchTuple) -> ast.pattern:
-        span = (self._start(node.lpar[-1]), self._end(node.rpar[0])) if node.lpar else self._inner(node)
-        return self._new("MatchSequence", span, patterns=self.sequence_patterns(node.patterns))  # type: ignore[no-any-return]
+        span = (
+            (self._start(node.lpar[-1]), self._end(node.rpar[0]))
+            if node.lpar
+            else self._inner(node)
+        )
+        return self._new("MatchSequence", span, patterns=self.sequence_patterns(node.patterns))
 
     def _MatchStar(self, node: cst.MatchStar) -> ast.pattern:
         name = _identifier(node.name.value) if node.name is not None else None
-        end = self._end(node.name) if node.name is not None else self._start(node) + 1
-        start = self._start(node)
-        return self._new("MatchStar", (start, max(end, start + 1)), name=name)  # type: ignore[no-any-return]
+        end = self._end(node.whitespace_before_name) + 1
+        if node.name is not None:
+            end = self._end(node.name)
+        return self._new("MatchStar", (self._start(node), end), name=name)
 
     def _MatchMapping(self, node: cst.MatchMapping) -> ast.pattern:
-        return self.pattern(  # type: ignore[no-any-return]
+        return self.pattern(
             "MatchMapping", node,
             keys=[self.expr(element.key) for element in node.elements],
             patterns=[self.convert(element.pattern) for element in node.elements],
@@ -584,7 +611,7 @@ class _Converter:
         )  # fmt: skip
 
     def _MatchClass(self, node: cst.MatchClass) -> ast.pattern:
-        return self.pattern(  # type: ignore[no-any-return]
+        return self.pattern(
             "MatchClass", node,
             cls=self.expr(node.cls),
             patterns=self.sequence_patterns(node.patterns),
@@ -595,57 +622,67 @@ class _Converter:
     def _MatchAs(self, node: cst.MatchAs) -> ast.pattern:
         pattern = self.convert(node.pattern) if node.pattern is not None else None
         name = _identifier(node.name.value) if node.name is not None else None
-        return self.pattern("MatchAs", node, pattern=pattern, name=name)  # type: ignore[no-any-return]
+        return self.pattern("MatchAs", node, pattern=pattern, name=name)
 
     def _MatchOr(self, node: cst.MatchOr) -> ast.pattern:
         patterns = [self.convert(element.pattern) for element in node.patterns]
-        return self.pattern("MatchOr", node, patterns=patterns)  # type: ignore[no-any-return]
+        return self.pattern("MatchOr", node, patterns=patterns)
 
     # -- atoms -------------------------------------------------------------------------------
 
     def _Name(self, node: cst.Name) -> ast.expr:
         if node.value in _CONSTANT_NAMES:
-            return self._new("Constant", self._inner(node), value=_CONSTANT_NAMES[node.value], kind=None)  # type: ignore[no-any-return]
-        return self._new("Name", self._inner(node), id=_identifier(node.value), ctx=ast.Load())  # type: ignore[no-any-return]
+            return self._new(
+                "Constant", self._inner(node), value=_CONSTANT_NAMES[node.value], kind=None
+            )
+        return self._new("Name", self._inner(node), id=_identifier(node.value), ctx=ast.Load())
 
     def _Ellipsis(self, node: cst.Ellipsis) -> ast.expr:
-        return self._new("Constant", self._inner(node), value=..., kind=None)  # type: ignore[no-any-return]
+        return self._new("Constant", self._inner(node), value=..., kind=None)
 
     def number(self, node: cst.Integer | cst.Float | cst.Imaginary) -> ast.expr:
-        return self._new("Constant", self._inner(node), value=_literal(node.value), kind=None)  # type: ignore[no-any-return]
+        return self._new("Constant", self._inner(node), value=_literal(node.value), kind=None)
 
     _Integer = _Float = _Imaginary = number
 
     def _SimpleString(self, node: cst.SimpleString) -> ast.expr:
         kind = "u" if node.value[:1] in "uU" else None
-        return self._new("Constant", self._inner(node), value=_literal(node.value), kind=kind)  # type: ignore[no-any-return]
+        return self._new("Constant", self._inner(node), value=_literal(node.value), kind=kind)
 
     # -- operators ---------------------------------------------------------------------------
 
     def _BinaryOperation(self, node: cst.BinaryOperation) -> ast.expr:
         op = _BINARY_OPERATORS[type(node.operator).__name__]()
-        return self._new(  # type: ignore[no-any-return]
-            "BinOp", self._inner(node), left=self.expr(node.left), op=op, right=self.expr(node.right)
+        return self._new(
+            "BinOp",
+            self._inner(node),
+            left=self.expr(node.left),
+            op=op,
+            right=self.expr(node.right),
         )
 
     def _UnaryOperation(self, node: cst.UnaryOperation) -> ast.expr:
         op = _UNARY_OPERATORS[type(node.operator).__name__]()
-        return self._new("UnaryOp", self._inner(node), op=op, operand=self.expr(node.expression))  # type: ignore[no-any-return]
+        return self._new("UnaryOp", self._inner(node), op=op, operand=self.expr(node.expression))
 
     def _BooleanOperation(self, node: cst.BooleanOperation) -> ast.expr:
         operator = type(node.operator)
         operands: list[cst.BaseExpression] = [node.right]
         left = node.left
-        while isinstance(left, cst.BooleanOperation) and isinstance(left.operator, operator) and not left.lpar:
+        while (
+            isinstance(left, cst.BooleanOperation)
+            and isinstance(left.operator, operator)
+            and not left.lpar
+        ):
             operands.append(left.right)
             left = left.left
         operands.append(left)
         op = ast.And() if operator is cst.And else ast.Or()
         values = [self.expr(operand) for operand in reversed(operands)]
-        return self._new("BoolOp", self._inner(node), op=op, values=values)  # type: ignore[no-any-return]
+        return self._new("BoolOp", self._inner(node), op=op, values=values)
 
     def _Comparison(self, node: cst.Comparison) -> ast.expr:
-        return self._new(  # type: ignore[no-any-return]
+        return self._new(
             "Compare", self._inner(node),
             left=self.expr(node.left),
             ops=[_COMPARISON_OPERATORS[type(c.operator).__name__]() for c in node.comparisons],
@@ -653,34 +690,37 @@ class _Converter:
         )  # fmt: skip
 
     def _IfExp(self, node: cst.IfExp) -> ast.expr:
-        return self._new(  # type: ignore[no-any-return]
+        return self._new(
             "IfExp", self._inner(node),
             test=self.expr(node.test), body=self.expr(node.body), orelse=self.expr(node.orelse),
         )  # fmt: skip
 
     def _NamedExpr(self, node: cst.NamedExpr) -> ast.expr:
-        return self._new(  # type: ignore[no-any-return]
-            "NamedExpr", self._inner(node), target=self.target(node.target), value=self.expr(node.value)
+        return self._new(
+            "NamedExpr",
+            self._inner(node),
+            target=self.target(node.target),
+            value=self.expr(node.value),
         )
 
     def _Await(self, node: cst.Await) -> ast.expr:
-        return self._new("Await", self._inner(node), value=self.expr(node.expression))  # type: ignore[no-any-return]
+        return self._new("Await", self._inner(node), value=self.expr(node.expression))
 
     def _Yield(self, node: cst.Yield) -> ast.expr:
         value = node.value
         if isinstance(value, cst.From):
-            return self._new("YieldFrom", self._inner(node), value=self.expr(value.item))  # type: ignore[no-any-return]
-        return self._new("Yield", self._inner(node), value=self.opt_expr(value))  # type: ignore[no-any-return]
+            return self._new("YieldFrom", self._inner(node), value=self.expr(value.item))
+        return self._new("Yield", self._inner(node), value=self.opt_expr(value))
 
     def _Lambda(self, node: cst.Lambda) -> ast.expr:
-        return self._new(  # type: ignore[no-any-return]
+        return self._new(
             "Lambda", self._inner(node), args=self.arguments(node.params), body=self.expr(node.body)
         )
 
     # -- attribute, subscript, call ----------------------------------------------------------
 
     def _Attribute(self, node: cst.Attribute) -> ast.expr:
-        return self._new(  # type: ignore[no-any-return]
+        return self._new(
             "Attribute", self._inner(node),
             value=self.expr(node.value), attr=_identifier(node.attr.value), ctx=ast.Load(),
         )  # fmt: skip
@@ -691,22 +731,37 @@ class _Converter:
             value = self.expr(item.value)
             if item.star is None:
                 return value
-            start = self._start(item)
-            return self._new("Starred", (start, self._inner(item.value)[1]), value=value, ctx=ast.Load())  # type: ignore[no-any-return]
-        return self._new(  # type: ignore[no-any-return]
+            return self._new(
+                "Starred", (self._start(item), self._end(item.value)), value=value, ctx=ast.Load()
+            )
+        assert isinstance(item, cst.Slice)
+        return self._new(
             "Slice", (self._start(item), self._end(item)),
             lower=self.opt_expr(item.lower), upper=self.opt_expr(item.upper), step=self.opt_expr(item.step),
         )  # fmt: skip
 
+    def elements_end(self, elements: Sequence[Any]) -> int:
+        """End of an unparenthesized element list: its last value, or its trailing comma."""
+        last = elements[-1]
+        comma = last.comma
+        if isinstance(comma, cst.Comma):
+            return self._end(comma.whitespace_before) + 1
+        value = last.slice if isinstance(last, cst.SubscriptElement) else last.value
+        return self._end(value)
+
     def _Subscript(self, node: cst.Subscript) -> ast.expr:
         elements = node.slice
         items = [self.subscript_element(element) for element in elements]
-        if len(items) == 1 and not isinstance(elements[0].comma, cst.Comma):
+        if (
+            len(items) == 1
+            and not isinstance(elements[0].comma, cst.Comma)
+            and not isinstance(items[0], ast.Starred)
+        ):
             index = items[0]
         else:
-            end = self._end(elements[-1])
+            end = self.elements_end(elements)
             index = self._new("Tuple", (self._start(elements[0]), end), elts=items, ctx=ast.Load())
-        return self._new(  # type: ignore[no-any-return]
+        return self._new(
             "Subscript", self._inner(node), value=self.expr(node.value), slice=index, ctx=ast.Load()
         )
 
@@ -730,9 +785,13 @@ class _Converter:
     def _Call(self, node: cst.Call) -> ast.expr:
         args, keywords = self.call_arguments(node.args)
         span = self._inner(node)
-        if len(node.args) == 1 and isinstance(node.args[0].value, cst.GeneratorExp) and not node.args[0].value.lpar:
+        if (
+            len(node.args) == 1
+            and isinstance(node.args[0].value, cst.GeneratorExp)
+            and not node.args[0].value.lpar
+        ):
             self._place(args[0], self._end(node.whitespace_after_func), span[1])
-        return self._new("Call", span, func=self.expr(node.func), args=args, keywords=keywords)  # type: ignore[no-any-return]
+        return self._new("Call", span, func=self.expr(node.func), args=args, keywords=keywords)
 
     # -- displays and comprehensions ---------------------------------------------------------
 
@@ -742,28 +801,27 @@ class _Converter:
         return self.expr(node.value)
 
     def _StarredElement(self, node: cst.StarredElement) -> ast.expr:
-        return self._new("Starred", self._inner(node), value=self.expr(node.value), ctx=ast.Load())  # type: ignore[no-any-return]
+        span = (self._inner(node)[0], self._end(node.value))
+        return self._new("Starred", span, value=self.expr(node.value), ctx=ast.Load())
 
     def _Tuple(self, node: cst.Tuple) -> ast.expr:
         if node.lpar:
             span = (self._start(node.lpar[-1]), self._end(node.rpar[0]))
         else:
-            span = self._inner(node)
-            if node.elements and isinstance(node.elements[-1].comma, cst.Comma):
-                span = (span[0], self._start(node.elements[-1].comma) + 1)  # type: ignore[arg-type]
+            span = (self._inner(node)[0], self.elements_end(node.elements))
         elts = [self.element(element) for element in node.elements]
-        return self._new("Tuple", span, elts=elts, ctx=ast.Load())  # type: ignore[no-any-return]
+        return self._new("Tuple", span, elts=elts, ctx=ast.Load())
 
     def _List(self, node: cst.List) -> ast.expr:
         elts = [self.element(element) for element in node.elements]
-        return self._new("List", self._inner(node), elts=elts, ctx=ast.Load())  # type: ignore[no-any-return]
+        return self._new("List", self._inner(node), elts=elts, ctx=ast.Load())
 
     def _Set(self, node: cst.Set) -> ast.expr:
         elts = [self.element(element) for element in node.elements]
-        return self._new("Set", self._inner(node), elts=elts)  # type: ignore[no-any-return]
+        return self._new("Set", self._inner(node), elts=elts)
 
     def _Dict(self, node: cst.Dict) -> ast.expr:
-        keys: list[Optional[ast.expr]] = []
+        keys: list[ast.expr | None] = []
         values: list[ast.expr] = []
         for element in node.elements:
             if isinstance(element, cst.DictElement):
@@ -771,9 +829,9 @@ class _Converter:
             else:
                 keys.append(None)
             values.append(self.expr(element.value))
-        return self._new("Dict", self._inner(node), keys=keys, values=values)  # type: ignore[no-any-return]
+        return self._new("Dict", self._inner(node), keys=keys, values=values)
 
-    def generators(self, node: Optional[cst.CompFor]) -> list[ast.comprehension]:
+    def generators(self, node: cst.CompFor | None) -> list[ast.comprehension]:
         result: list[ast.comprehension] = []
         while node is not None:
             result.append(
@@ -788,17 +846,33 @@ class _Converter:
         return result
 
     def _ListComp(self, node: cst.ListComp) -> ast.expr:
-        return self._new("ListComp", self._inner(node), elt=self.expr(node.elt), generators=self.generators(node.for_in))  # type: ignore[no-any-return]
+        return self._new(
+            "ListComp",
+            self._inner(node),
+            elt=self.expr(node.elt),
+            generators=self.generators(node.for_in),
+        )
 
     def _SetComp(self, node: cst.SetComp) -> ast.expr:
-        return self._new("SetComp", self._inner(node), elt=self.expr(node.elt), generators=self.generators(node.for_in))  # type: ignore[no-any-return]
+        return self._new(
+            "SetComp",
+            self._inner(node),
+            elt=self.expr(node.elt),
+            generators=self.generators(node.for_in),
+        )
 
     def _GeneratorExp(self, node: cst.GeneratorExp) -> ast.expr:
-        span = (self._start(node.lpar[-1]), self._end(node.rpar[0])) if node.lpar else self._inner(node)
-        return self._new("GeneratorExp", span, elt=self.expr(node.elt), generators=self.generators(node.for_in))  # type: ignore[no-any-return]
+        span = (
+            (self._start(node.lpar[-1]), self._end(node.rpar[0]))
+            if node.lpar
+            else self._inner(node)
+        )
+        return self._new(
+            "GeneratorExp", span, elt=self.expr(node.elt), generators=self.generators(node.for_in)
+        )
 
     def _DictComp(self, node: cst.DictComp) -> ast.expr:
-        return self._new(  # type: ignore[no-any-return]
+        return self._new(
             "DictComp", self._inner(node),
             key=self.expr(node.key), value=self.expr(node.value), generators=self.generators(node.for_in),
         )  # fmt: skip
@@ -817,9 +891,15 @@ class _Converter:
 
 def _string_pieces(node: cst.CSTNode) -> list[cst.CSTNode]:
     """The literal tokens of an implicitly concatenated string, in source order."""
-    if isinstance(node, cst.ConcatenatedString):
-        return [*_string_pieces(node.left), *_string_pieces(node.right)]
-    return [node]
+    pieces: list[cst.CSTNode] = []
+    pending = [node]
+    while pending:
+        current = pending.pop()
+        if isinstance(current, cst.ConcatenatedString):
+            pending += [current.right, current.left]
+        else:
+            pieces.append(current)
+    return pieces
 
 
 class _StringBuilder:
@@ -843,12 +923,12 @@ class _StringBuilder:
             values = [_literal(piece.value) for piece in pieces]  # type: ignore[attr-defined]
             kind = "u" if first.value[:1] in "uU" else None
             value = b"".join(values) if isinstance(values[0], bytes) else "".join(values)
-            return conv._new("Constant", span, value=value, kind=kind)  # type: ignore[no-any-return]
+            return conv._new("Constant", span, value=value, kind=kind)
         for piece in pieces:
             self.add_piece(piece)
         self.flush()
         name = "TemplateStr" if "TemplatedString" in kinds else "JoinedStr"
-        return conv._new(name, span, values=self._values)  # type: ignore[no-any-return]
+        return conv._new(name, span, values=self._values)
 
     def add_piece(self, piece: cst.CSTNode) -> None:
         if isinstance(piece, cst.SimpleString):
@@ -856,7 +936,7 @@ class _StringBuilder:
             self.add_text(_literal(piece.value), start, end)
             return
         prefix = _string_prefix(piece.start)  # type: ignore[attr-defined]
-        quote = piece.start[len(prefix):]  # type: ignore[attr-defined]
+        quote = piece.start[len(prefix) :]  # type: ignore[attr-defined]
         self.add_parts(piece.parts, prefix, quote)  # type: ignore[attr-defined]
 
     def add_parts(self, parts: Sequence[cst.CSTNode], prefix: str, quote: str) -> None:
@@ -878,7 +958,9 @@ class _StringBuilder:
     def flush(self) -> None:
         if self._text:
             value = "".join(self._text)
-            self._values.append(self._conv._new("Constant", self._text_span, value=value, kind=None))
+            self._values.append(
+                self._conv._new("Constant", self._text_span, value=value, kind=None)
+            )
             self._text = []
 
     def add_expression(self, part: Any, prefix: str, quote: str) -> None:
@@ -886,7 +968,9 @@ class _StringBuilder:
         start, end = conv._start(part), conv._end(part)
         expression_source = self.expression_source(part)
         if part.equal is not None:
-            self.add_text(expression_source + self.equal_source(part), start + 1, conv._end(part.equal))
+            self.add_text(
+                expression_source + self.equal_source(part), start + 1, conv._end(part.equal)
+            )
         self.flush()
         conversion = ord(part.conversion) if part.conversion else -1
         if part.equal is not None and conversion == -1 and part.format_spec is None:
@@ -896,24 +980,40 @@ class _StringBuilder:
         if isinstance(part, cst.TemplatedStringExpression):
             fields: dict[str, Any] = {"value": value, "str": expression_source.strip()}
             self._values.append(
-                conv._new("Interpolation", (start, end), conversion=conversion, format_spec=format_spec, **fields)
+                conv._new(
+                    "Interpolation",
+                    (start, end),
+                    conversion=conversion,
+                    format_spec=format_spec,
+                    **fields,
+                )
             )
         else:
             self._values.append(
-                conv._new("FormattedValue", (start, end), value=value, conversion=conversion, format_spec=format_spec)
+                conv._new(
+                    "FormattedValue",
+                    (start, end),
+                    value=value,
+                    conversion=conversion,
+                    format_spec=format_spec,
+                )
             )
 
     def expression_source(self, part: Any) -> str:
         module = cst.Module(body=[])
         return "".join(
             module.code_for_node(piece)
-            for piece in (part.whitespace_before_expression, part.expression, part.whitespace_after_expression)
+            for piece in (
+                part.whitespace_before_expression,
+                part.expression,
+                part.whitespace_after_expression,
+            )
         )
 
     def equal_source(self, part: Any) -> str:
         return cst.Module(body=[]).code_for_node(part.equal)
 
-    def format_spec(self, part: Any, prefix: str, quote: str) -> Optional[ast.expr]:
+    def format_spec(self, part: Any, prefix: str, quote: str) -> ast.expr | None:
         if part.format_spec is None:
             return None
         conv = self._conv
@@ -922,7 +1022,7 @@ class _StringBuilder:
         builder.flush()
         end = conv._end(part) - 1
         colon = conv._start(part.format_spec[0]) - 1 if part.format_spec else end - 1
-        return conv._new("JoinedStr", (colon, end), values=builder._values)  # type: ignore[no-any-return]
+        return conv._new("JoinedStr", (colon, end), values=builder._values)
 
 
 def _parse_cst(source: str) -> cst.Module:
@@ -952,4 +1052,16 @@ def parse_newer(source: str, filename: str = "<unknown>") -> ast.Module:
         lines = source.splitlines()
         error.text = lines[exc.raw_line - 1] if 0 < exc.raw_line <= len(lines) else None
         raise error from None
-    return _Converter(module, source).module(module)
+    with _recursion_limit(_DEEP_RECURSION_LIMIT):
+        return _Converter(module).module(module)
+
+
+@contextmanager
+def _recursion_limit(limit: int) -> Iterator[None]:
+    """libcst generates code recursively: long implicit concatenations nest deeply."""
+    previous = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(previous, limit))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(previous)
