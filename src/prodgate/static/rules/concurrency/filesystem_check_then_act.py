@@ -62,20 +62,20 @@ class FilesystemCheckThenAct(Rule):
         import os
 
         def export_path(export_dir, order_id):
-            if not os.path.exists(export_dir):
-                os.makedirs(export_dir)  # error: PG403
+            if not os.path.exists(export_dir):  # error: PG403
+                os.makedirs(export_dir)
             return os.path.join(export_dir, f"{order_id}.csv")
         """,
         """
         import os
 
         def drop_receipt(path):
-            if os.path.isfile(path):
-                os.remove(path)  # error: PG403
+            if os.path.isfile(path):  # error: PG403
+                os.remove(path)
 
         def read_key(path):
-            if os.access(path, os.R_OK):
-                with open(path) as handle:  # error: PG403
+            if os.access(path, os.R_OK):  # error: PG403
+                with open(path) as handle:
                     return handle.read()
         """,
     )
@@ -100,6 +100,13 @@ class FilesystemCheckThenAct(Rule):
         def drop_receipt(path, other):
             if os.path.isfile(path):
                 os.remove(other)
+
+        def drop_quietly(path):
+            if os.path.exists(path):
+                try:
+                    os.remove(path)
+                except FileNotFoundError:
+                    pass
         """,
     )
 
@@ -115,7 +122,7 @@ class FilesystemCheckThenAct(Rule):
             path = ast.dump(check.args[0])
             check_name = ctx.call_name(check) or ""
             for act in self._acts(node, ctx, path, check_name):
-                ctx.report(act, check=check_name, act=ctx.call_name(act))
+                ctx.report(check, check=check_name, act=ctx.call_name(act))
                 return
 
     def _acts(self, node: ast.If, ctx: FileContext, path: str, check: str) -> list[ast.Call]:

@@ -16,7 +16,9 @@ class WritesCommittedSeparately(Rule):
     """
     ## What it does
     Finds a function that writes to the database, commits, then writes again and commits a
-    second time in the same block: two dependent changes in two transactions.
+    second time in the same block: two dependent changes in two transactions. Writes are
+    SQLAlchemy session writes, literal `INSERT`/`UPDATE`/`DELETE` statements, and attribute
+    updates on loaded objects (`account.balance -= amount`). The first commit is reported.
 
     ## Why is this bad
     If the process dies, the connection drops or the second statement fails between the two
@@ -46,8 +48,8 @@ class WritesCommittedSeparately(Rule):
 
     ## Known limitations
     Only commits that are statements of the same block are compared; commits inside loops
-    (deliberate batching) are ignored. Writes are SQLAlchemy session writes and literal
-    `INSERT`/`UPDATE`/`DELETE` statements.
+    (deliberate batching) are ignored. Any attribute assignment on a local object counts as a
+    write, so a commit between two unrelated updates of plain objects is reported too.
     """
 
     meta = RuleMeta(
@@ -64,21 +66,30 @@ class WritesCommittedSeparately(Rule):
 
     flagged = (
         """
+        def transfer(session, from_id, to_id, amount):
+            source = session.get(Account, from_id)
+            source.balance -= amount
+            session.commit()  # error: PG501
+            target = session.get(Account, to_id)
+            target.balance += amount
+            session.commit()
+        """,
+        """
         def place_order(session, cart):
             order = Order(customer_id=cart.customer_id, total=cart.total)
             session.add(order)
-            session.commit()
-            session.add(Payment(order_id=order.id, amount=cart.total))
             session.commit()  # error: PG501
+            session.add(Payment(order_id=order.id, amount=cart.total))
+            session.commit()
         """,
         """
         def refund(conn, order_id, amount):
             cur = conn.cursor()
             try:
                 cur.execute("INSERT INTO refunds (order_id, amount) VALUES (%s, %s)", (order_id, amount))
-                conn.commit()
-                cur.execute("UPDATE orders SET status = 'refunded' WHERE id = %s", (order_id,))
                 conn.commit()  # error: PG501
+                cur.execute("UPDATE orders SET status = 'refunded' WHERE id = %s", (order_id,))
+                conn.commit()
             finally:
                 cur.close()
         """,
@@ -112,9 +123,9 @@ class WritesCommittedSeparately(Rule):
         if ctx.is_test_file:
             return
         for block in _blocks(node):
-            second = _second_commit(block)
-            if second is not None:
-                ctx.report(second)
+            first = _split_commit(block)
+            if first is not None:
+                ctx.report(first)
 
     visit_AsyncFunctionDef = visit_FunctionDef
 
@@ -137,21 +148,29 @@ def _blocks(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[list[ast.s
     return found
 
 
-def _second_commit(block: list[ast.stmt]) -> ast.AST | None:
-    """The commit that ends a second write-and-commit sequence in ``block``."""
-    writes = commits = 0
+def _split_commit(block: list[ast.stmt]) -> ast.AST | None:
+    """The first of two commits in ``block`` that each end their own writes."""
+    writes = 0
+    first: ast.Call | None = None
     for statement in block:
         if isinstance(statement, ast.Expr) and is_commit(statement.value):
+            if writes and first is not None:
+                return first
             if writes:
-                commits += 1
-                writes = 0
-                if commits == 2:
-                    return statement.value
+                first = statement.value
+            writes = 0
             continue
         if isinstance(statement, NESTED_SCOPES):
             continue
         nodes = [statement, *own_nodes(ast.Module(body=[statement], type_ignores=[]))]
         if any(isinstance(n, LOOP_TYPES) for n in nodes):
             continue
-        writes += sum(is_sql_write(n) for n in nodes)
+        writes += sum(is_sql_write(n) or _is_attribute_write(n) for n in nodes)
     return None
+
+
+def _is_attribute_write(node: ast.AST) -> bool:
+    """``order.status = ...`` or ``account.balance -= ...`` on a loaded object (not ``self``)."""
+    targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AugAssign) else []
+    return any(isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id != "self"
+               for t in targets)

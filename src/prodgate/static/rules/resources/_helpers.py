@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import ast
 
+from prodgate.static import apis
 from prodgate.static.context import FileContext
-from prodgate.static.rules._function_scan import function_nodes
+from prodgate.static.rules._function_scan import function_nodes, own_nodes
+
+CONNECTORS = apis.SYNC_DB_CONNECT_FUNCTIONS | frozenset({
+    "socket.socket", "socket.create_connection", "ftplib.FTP", "ftplib.FTP_TLS", "smtplib.SMTP",
+    "smtplib.SMTP_SSL", "imaplib.IMAP4", "imaplib.IMAP4_SSL", "poplib.POP3", "poplib.POP3_SSL",
+})
 
 # Calls that use a file-like object without taking ownership of it (they never close it).
 BORROWING_CALLS = frozenset({
@@ -81,3 +87,39 @@ def _call_releases(ctx: FileContext, call: ast.Call, name: str, release: frozens
     if not any(isinstance(a, ast.Name) and a.id == name for a in passed):
         return False
     return ctx.call_name(call) not in BORROWING_CALLS
+
+
+def connection_opener(ctx: FileContext, call: ast.Call) -> str | None:
+    """The connector a call opens a connection with: directly, or through a helper of this module
+    whose ``return`` is a connector call (``def get_conn(): return psycopg2.connect(DSN)``)."""
+    name = ctx.call_name(call)
+    if name in CONNECTORS:
+        return name
+    if not isinstance(call.func, ast.Name):
+        return None
+    binding = ctx.binding(call.func.id)
+    if binding is None or binding.kind != "def" or not isinstance(binding.node, ast.FunctionDef):
+        return None
+    for node in own_nodes(binding.node):
+        if isinstance(node, ast.Return) and isinstance(node.value, ast.Call):
+            inner = ctx.call_name(node.value)
+            if inner in CONNECTORS:
+                return inner
+    return None
+
+
+def closed_only_on_success(ctx: FileContext, name: str, release: frozenset[str], skip: ast.AST) -> bool:
+    """True when ``name`` is released by a plain call on the happy path only (not in ``finally``,
+    an ``except`` handler or a ``with``), and is not handed to anyone else."""
+    function = ctx.function()
+    if function is None or is_released(ctx, name, frozenset(), skip):
+        return False
+    nodes = function_nodes(ctx, function)
+    closes = [n for n in nodes if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+              and isinstance(n.func.value, ast.Name) and n.func.value.id == name and n.func.attr in release]
+    if not closes:
+        return False
+    guarded = {id(inner) for n in nodes if isinstance(n, ast.Try)
+               for block in [n.finalbody, *(h.body for h in n.handlers)] for statement in block
+               for inner in ast.walk(statement)}
+    return not any(id(close) in guarded for close in closes)

@@ -5,14 +5,9 @@ import ast
 from prodgate.core import cwe
 from prodgate.core.finding import Confidence, Severity
 from prodgate.core.rule import Rule, RuleMeta
-from prodgate.static import apis
 from prodgate.static.context import FileContext
-from prodgate.static.rules.resources._helpers import is_released, local_target
+from prodgate.static.rules.resources._helpers import connection_opener, is_released, local_target
 
-CONNECTORS = apis.SYNC_DB_CONNECT_FUNCTIONS | frozenset({
-    "socket.socket", "socket.create_connection", "ftplib.FTP", "ftplib.FTP_TLS", "smtplib.SMTP",
-    "smtplib.SMTP_SSL", "imaplib.IMAP4", "imaplib.IMAP4_SSL", "poplib.POP3", "poplib.POP3_SSL",
-})
 RELEASE = frozenset({"close", "quit", "detach"})
 
 
@@ -20,7 +15,8 @@ class ConnectionOpenedWithoutClose(Rule):
     """
     ## What it does
     Finds a database connection (`sqlite3`, `psycopg`/`psycopg2`, `pymysql`, ...), socket or
-    mail/FTP client opened into a local variable that the function never closes, never uses in
+    mail/FTP client (opened directly, or by a helper of the same module that returns one)
+    opened into a local variable that the function never closes, never uses in
     a `with` block and never hands on (returns, stores, or passes to another call).
 
     ## Why is this bad
@@ -49,7 +45,7 @@ class ConnectionOpenedWithoutClose(Rule):
     Better still, take connections from a pool created once at start-up.
 
     ## Known limitations
-    Cursors are not tracked on their own: they are released with their connection. A connection
+    Connection helpers in other modules are not followed. Cursors are not tracked on their own: they are released with their connection. A connection
     closed through an alias, or passed to any call (assumed to take ownership), is not reported.
     Test files are not checked.
     """
@@ -89,6 +85,16 @@ class ConnectionOpenedWithoutClose(Rule):
         def send_receipt(message):
             server = smtplib.SMTP("smtp.example.com", 587, timeout=10)  # error: PG302
             server.send_message(message)
+        """,
+        """
+        import psycopg2
+
+        def get_connection():
+            return psycopg2.connect("dbname=orders")
+
+        def pending_count():
+            conn = get_connection()  # error: PG302
+            return conn.execute("SELECT count(*) FROM orders WHERE status = 'pending'").fetchone()[0]
         """,
     )
     clean = (
@@ -131,8 +137,8 @@ class ConnectionOpenedWithoutClose(Rule):
     def visit_Assign(self, node: ast.Assign, ctx: FileContext) -> None:
         if not isinstance(node.value, ast.Call):
             return
-        call = ctx.call_name(node.value)
-        if call not in CONNECTORS:
+        call = connection_opener(ctx, node.value)
+        if call is None:
             return
         name = local_target(ctx, node)
         if name is not None and not is_released(ctx, name, RELEASE, node):
