@@ -6,7 +6,11 @@ from prodgate.core import cwe
 from prodgate.core.finding import Confidence, Severity
 from prodgate.core.rule import Rule, RuleMeta
 from prodgate.static.context import FileContext
-from prodgate.static.rules.resources._helpers import closed_only_on_success, connection_opener, local_target
+from prodgate.static.rules.resources._helpers import (
+    closed_only_on_success,
+    connection_opener,
+    local_target,
+)
 
 RELEASE = frozenset({"close", "quit"})
 
