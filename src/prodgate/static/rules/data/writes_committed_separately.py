@@ -151,7 +151,7 @@ def _blocks(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[list[ast.s
 def _split_commit(block: list[ast.stmt]) -> ast.AST | None:
     """The first of two commits in ``block`` that each end their own writes."""
     writes = 0
-    first: ast.Call | None = None
+    first: ast.expr | None = None
     for statement in block:
         if isinstance(statement, ast.Expr) and is_commit(statement.value):
             if writes and first is not None:
