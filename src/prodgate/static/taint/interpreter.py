@@ -215,8 +215,9 @@ class Interpreter:
 
     def _stmt_Return(self, node: ast.Return, env: Env) -> None:
         value = CLEAN if node.value is None else self._expr(node.value, env)
-        if self.is_route and value.tainted_for("xss") and _is_text(value):
-            self._hit("xss", node, value, "response body")
+        body = _body(value)
+        if self.is_route and body.tainted_for("xss") and _is_text(body):
+            self._hit("xss", node, body, "response body")
         self.result.returned = join(self.result.returned, value) if self.result.returned is not CLEAN else value
         return None
 
@@ -373,7 +374,7 @@ class Interpreter:
             self._store_item(target, value, env)
 
     def _store_item(self, target: ast.Subscript, value: Value, env: Env) -> None:
-        self._check_store(target, value)
+        self._check_store(target, value, env)
         path = _path(target.value)
         if not path or path not in env:
             return
@@ -390,12 +391,17 @@ class Interpreter:
         else:
             env[path] = combine([container, value], kind=container.kind)
 
-    def _check_store(self, target: ast.Attribute | ast.Subscript, value: Value) -> None:
-        """Stores that are sinks: session entries (trust boundary) and response headers (CRLF)."""
-        if not value.tainted:
-            return
+    def _check_store(self, target: ast.Attribute | ast.Subscript, value: Value, env: Env | None = None) -> None:
+        """Stores that are sinks: session entries (trust boundary) and response headers (CRLF).
+        For a session, an untrusted key is as bad as an untrusted value."""
         base = target.value if isinstance(target, ast.Subscript) else None
         if base is None:
+            return
+        if env is not None and isinstance(target, ast.Subscript):
+            key = self._expr(target.slice, env)
+            if key.tainted and not value.tainted:
+                value = key
+        if not value.tainted:
             return
         text = ast.unparse(base).lower()
         last = text.rsplit(".", 1)[-1]
@@ -422,7 +428,7 @@ class Interpreter:
         if qualname in spec.REQUEST_OBJECTS:
             return Value(kind="request")
         if qualname in spec.SOURCE_NAMES:
-            return self._source(node, spec.SOURCE_NAMES[qualname])
+            return self._source(node, spec.SOURCE_NAMES[qualname], local=True)
         if qualname:
             return Value(kind=f"module:{qualname}")
         return CLEAN
@@ -446,17 +452,20 @@ class Interpreter:
             return f"{base}.{node.attr}" if base else None
         return None
 
-    def _source(self, node: ast.AST, name: str) -> Value:
+    def _source(self, node: ast.AST, name: str, local: bool = False) -> Value:
+        """A value read from outside. ``local`` input (command line, stdin) comes from whoever runs
+        the program, so it only matters for the sinks in ``spec.LOCAL_INPUT_SINKS``."""
         line = getattr(node, "lineno", 1)
         origin = Origin("source", name, line, self.ctx.column(line, getattr(node, "col_offset", 0)))
-        return Value(frozenset({origin}), steps=(_step(self.ctx, node, f"untrusted input: {name}"),))
+        value = Value(frozenset({origin}), steps=(_step(self.ctx, node, f"untrusted input: {name}"),))
+        return value.cleaned(spec.ALL_SINKS - spec.LOCAL_INPUT_SINKS) if local else value
 
     def _expr_Attribute(self, node: ast.Attribute, env: Env) -> Value:
         qualname = self._qualname(node, env)
         if qualname in spec.REQUEST_OBJECTS:
             return Value(kind="request")
         if qualname in spec.SOURCE_NAMES:
-            return self._source(node, spec.SOURCE_NAMES[qualname])
+            return self._source(node, spec.SOURCE_NAMES[qualname], local=True)
         path = _path(node)
         if path and path in env:
             return env[path]
@@ -676,7 +685,7 @@ class Interpreter:
                     env: Env) -> Value | None:
         everything = [*args, *keywords.values()]
         if qualname in spec.SOURCE_CALLS:
-            return self._source(node, spec.SOURCE_CALLS[qualname])
+            return self._source(node, spec.SOURCE_CALLS[qualname], local=True)
         if qualname in spec.CONVERSIONS or qualname in spec.UNTAINTING_CALLS:
             return CLEAN
         if qualname in spec.SANITIZERS:
@@ -712,10 +721,10 @@ class Interpreter:
         for shape, sinks in spec.ESCAPER_NAMES.items():
             if "escape" in name and shape in name:
                 return combine(everything).cleaned(sinks)
-        if qualname in spec.PROPAGATORS or not any(v.tainted or v.kind == "request" for v in everything):
+        if qualname in spec.PROPAGATORS or not any(_untrusted(v) for v in everything):
             result = combine(everything)
         else:
-            marks = ",".join(str(i) for i, a in enumerate(args) if a.tainted or a.kind == "request")
+            marks = ",".join(str(i) for i, a in enumerate(args) if _untrusted(a))
             origin = Origin("call", f"{qualname}|{marks}", node.lineno, self.ctx.column(node.lineno, node.col_offset))
             base = combine(everything)
             result = replace(base, origins=frozenset({origin}) | {o for o in base.origins if o.kind == "param"},
@@ -848,8 +857,8 @@ class Interpreter:
             return receiver
         if receiver.kind.startswith("object:") and receiver.attrs:
             qualname = receiver.kind[7:]
-            marks = ",".join(k[5:] for k, v in receiver.attrs if k.startswith("__arg") and (v.tainted or v.kind == "request"))
-            arg_marks = ",".join(str(i) for i, a in enumerate(args) if a.tainted or a.kind == "request")
+            marks = ",".join(k[5:] for k, v in receiver.attrs if k.startswith("__arg") and _untrusted(v))
+            arg_marks = ",".join(str(i) for i, a in enumerate(args) if _untrusted(a))
             if marks or arg_marks:
                 origin = Origin("call", f"{qualname}.{method}|{arg_marks}|self:{marks}", node.lineno,
                                 self.ctx.column(node.lineno, node.col_offset))
@@ -901,6 +910,8 @@ class Interpreter:
     def _check_call_sinks(self, node: ast.Call, qualname: str, args: list[Value], keywords: dict[str | None, Value]) -> None:
         for sink in spec.SINKS_BY_CALLEE.get(qualname, ()):
             for value in self._argument(sink, args, keywords):
+                if sink.kind == "xss":
+                    value = _body(value)
                 if value.tainted_for(sink.kind):
                     self._hit(sink.kind, node, value, qualname)
                     break
@@ -939,7 +950,7 @@ class Interpreter:
                             keywords: dict[str | None, Value]) -> None:
         if receiver.kind == "path" and receiver.tainted_for("path") and method in (
                 "open", "read_text", "read_bytes", "write_text", "write_bytes", "unlink", "rmdir", "mkdir",
-                "touch", "iterdir", "rename", "replace", "glob", "rglob"):
+                "touch", "iterdir", "rename", "replace", "glob", "rglob", "exists", "is_file", "is_dir", "stat"):
             self._hit("path", node, receiver, f"Path.{method}")
             return
         for sink in spec.SINKS_BY_METHOD.get(method, ()):
@@ -1000,7 +1011,7 @@ class Interpreter:
             return (name, func.attr) if name else None
         qualname = self.ctx.qualname(func)
         if qualname in spec.GUARD_CALLS:
-            for arg in test.args:
+            for arg in [*test.args, *(k.value for k in test.keywords)]:
                 name = _guarded_name(arg)
                 if name:
                     return name, qualname
@@ -1055,6 +1066,16 @@ def _truth(value: Value) -> bool | None:
         return bool(value.const)
     except Exception:
         return None
+
+
+def _untrusted(value: Value) -> bool:
+    """Carries input from outside (not merely a parameter of the function being summarised)."""
+    return value.kind == "request" or any(o.kind in ("source", "call") for o in value.origins)
+
+
+def _body(value: Value) -> Value:
+    """The body of a response given as ``(body, status, headers)``."""
+    return value.items[0] if value.items else value
 
 
 def _is_number(value: Value) -> bool:

@@ -30,6 +30,9 @@ SOURCE_CALLS = {
     "sys.stdin.readlines": "stdin",
 }
 SOURCE_NAMES = {"sys.argv": "sys.argv"}
+# Local input (command line, stdin) is typed by whoever runs the program: it is reported only where
+# it crosses into an interpreter (a service that shells out, queries or unpickles what it is fed).
+LOCAL_INPUT_SINKS = frozenset({"command", "sql", "deserialization"})
 # Parameters of handler functions that carry untrusted payloads, by decorator (qualified name suffix).
 TASK_DECORATORS = ("task", "shared_task", "celery.task", "dramatiq.actor", "rq.job")
 ROUTE_DECORATORS = ("route", "get", "post", "put", "patch", "delete", "api_route", "websocket")
@@ -60,6 +63,10 @@ SANITIZERS: dict[str, frozenset[str]] = {
     "werkzeug.utils.safe_join": frozenset({"path"}),
     "django.utils._os.safe_join": frozenset({"path"}),
     "flask.url_for": frozenset({"redirect", "ssrf"}),
+    # Autoescaping template rendering.
+    "flask.render_template": frozenset({"xss"}),
+    "django.template.loader.render_to_string": frozenset({"xss"}),
+    "django.shortcuts.render": frozenset({"xss"}),
     "django.urls.reverse": frozenset({"redirect", "ssrf"}),
     "ldap3.utils.conv.escape_filter_chars": frozenset({"ldap"}),
     "ldap.filter.escape_filter_chars": frozenset({"ldap"}),
@@ -190,7 +197,9 @@ SINKS: tuple[Sink, ...] = (
         "open", "io.open", "codecs.open", "os.open", "os.remove", "os.unlink", "os.rmdir", "os.removedirs",
         "os.listdir", "os.scandir", "os.mkdir", "os.makedirs", "os.rename", "os.replace", "os.truncate", "os.chmod",
         "shutil.copy", "shutil.copyfile", "shutil.copy2", "shutil.move", "shutil.rmtree", "flask.send_file",
-        "fileinput.input", "tarfile.open", "zipfile.ZipFile", "django.http.FileResponse")),
+        "fileinput.input", "tarfile.open", "zipfile.ZipFile", "django.http.FileResponse",
+        # Existence and metadata probes disclose which files exist outside the intended directory.
+        "os.path.exists", "os.path.isfile", "os.path.isdir", "os.path.getsize", "os.stat", "os.access")),
     Sink("path", callee="flask.send_from_directory", args=(0,)),
     Sink("path", callee="os.rename", args=(1,)),
     *(Sink("ssrf", callee=f"requests.{verb}", keywords=("url",)) for verb in (
