@@ -8,8 +8,15 @@ import re
 from prodgate.static.rules._function_scan import sql_text
 
 WRITE_SQL = re.compile(r"^\s*(?:insert|update|delete|merge|upsert|replace)\b", re.IGNORECASE)
+SESSION_NAME = re.compile(r"(?:^|\.)db$")
 SESSION_WRITES = frozenset({"add", "add_all", "merge", "bulk_save_objects", "bulk_insert_mappings",
                             "bulk_update_mappings"})
+
+
+def is_session(receiver: ast.expr) -> bool:
+    """``session``, ``db.session``, ``self.session``, ``g.db``, ``db``: an ORM session by its name."""
+    text = ast.unparse(receiver).lower()
+    return "session" in text or SESSION_NAME.search(text) is not None
 
 
 def is_commit(node: ast.AST) -> bool:
@@ -23,9 +30,9 @@ def is_sql_write(node: ast.AST) -> bool:
         return False
     attr = node.func.attr
     if attr in SESSION_WRITES:
-        return "session" in ast.unparse(node.func.value).lower() and bool(node.args)
+        return is_session(node.func.value) and bool(node.args)
     if attr == "delete":
-        return "session" in ast.unparse(node.func.value).lower() and len(node.args) == 1
+        return is_session(node.func.value) and len(node.args) == 1
     if attr in ("execute", "executemany") and node.args:
         sql = sql_text(node.args[0])
         return sql is not None and WRITE_SQL.match(sql) is not None

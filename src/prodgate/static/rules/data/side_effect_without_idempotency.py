@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import ast
+import re
 
 from prodgate.core import cwe
 from prodgate.core.finding import Confidence, Severity
@@ -27,6 +28,12 @@ MAIL_CALLS = frozenset({"django.core.mail.send_mail", "django.core.mail.send_mas
 MAIL_METHODS = frozenset({"sendmail", "send_message"})
 PAYMENT_VERBS = ("create", "capture", "confirm", "pay", "refund")
 HTTP_WRITES = frozenset({"post", "put", "patch"})
+# Project functions whose name says they move money or send a message.
+ACTING_FUNCTION = re.compile(
+    r"^(?:(?:create|capture|confirm|issue)_(?:charge|payment|refund|payout|transfer|invoice)\w*"
+    r"|(?:charge|refund|payout)(?:_\w+)?|send_(?:receipt|email|mail|invoice|sms|notification)\w*)$"
+)
+MONEY_URL = re.compile(r"charge|payment|refund|payout|transfer|ledger|invoice|order", re.IGNORECASE)
 
 
 class SideEffectWithoutIdempotency(Rule):
@@ -34,7 +41,8 @@ class SideEffectWithoutIdempotency(Rule):
     ## What it does
     Finds handlers of redelivered work (Celery/RQ/Dramatiq tasks, webhook routes, AWS Lambda
     handlers fed by SQS `Records`) that perform a side effect (a Stripe charge or refund, an
-    HTTP `POST`/`PUT`, an email, an `INSERT` or ORM create) with no sign of deduplication
+    HTTP `POST`/`PUT` to a payments, orders or ledger URL, an email, an `INSERT` or ORM create,
+    a call of a project function named like `create_charge`/`send_receipt`) with no sign of deduplication
     anywhere in the handler: no idempotency key, no event or message id lookup, no
     `get_or_create`, no `ON CONFLICT`, no "processed"/"seen"/"already" check.
 
@@ -68,7 +76,9 @@ class SideEffectWithoutIdempotency(Rule):
     ## Known limitations
     The dedup check is recognised by words in the handler's own source (`idempotency`,
     `event_id`, `processed`, `get_or_create`, ...); a check done in a helper function is not
-    seen, and any such word silences the rule. Kafka consumer loops are not recognised.
+    seen, and any such word silences the rule. HTTP calls count only when the URL expression
+    names money or orders (`/charges`, `LEDGER_URL`): relaying an event to a subscriber's
+    webhook is left alone. Kafka consumer loops are not recognised.
     """
 
     meta = RuleMeta(
@@ -118,6 +128,18 @@ class SideEffectWithoutIdempotency(Rule):
                 body = json.loads(record["body"])
                 requests.post("https://ledger/entries", json=body, timeout=5)  # error: PG510
         """,
+        """
+        from celery import Celery
+        from payments_service.clients import payments_api
+
+        app = Celery("payments")
+
+        @app.task(bind=True, max_retries=5)
+        def renew_subscription(self, subscription_id, customer_id, amount_cents):
+            customer = payments_api.get_customer(customer_id)
+            charge = payments_api.create_charge(amount_cents, customer["default_source"])  # error: PG510
+            return charge["id"]
+        """,
     )
     clean = (
         """
@@ -132,6 +154,7 @@ class SideEffectWithoutIdempotency(Rule):
             )
         """,
         """
+        import requests
         from flask import Flask, request
 
         app = Flask(__name__)
@@ -145,6 +168,10 @@ class SideEffectWithoutIdempotency(Rule):
             db.session.add(Payment(order_id=event["data"]["order_id"]))
             db.session.commit()
             return "", 204
+
+        @app.task
+        def relay_event(webhook_url, event):
+            requests.post(webhook_url, json=event, timeout=5)
 
         @app.post("/orders")
         def create_order():
@@ -189,12 +216,15 @@ def _is_side_effect(ctx: FileContext, call: ast.Call) -> bool:
     if name in MAIL_CALLS or is_sql_write(call):
         return True
     func = call.func
+    tail = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    if ACTING_FUNCTION.match(tail):
+        return True
     if not isinstance(func, ast.Attribute):
         return False
     if func.attr in MAIL_METHODS:
         return ctx.constructor_name(func.value) in ("smtplib.SMTP", "smtplib.SMTP_SSL")
     if func.attr == "create" and "objects" in chain(call):
         return True
-    if func.attr in HTTP_WRITES:
+    if func.attr in HTTP_WRITES and call.args and MONEY_URL.search(ast.unparse(call.args[0])):
         return name in apis.SYNC_HTTP_FUNCTIONS or ctx.constructor_name(func.value) in apis.REQUESTS_SESSIONS
     return False

@@ -6,10 +6,13 @@ import ast
 
 from prodgate.static import apis
 from prodgate.static.context import FileContext
-from prodgate.static.rules._function_scan import chain, is_catalog_sql, sql_text
+from prodgate.static.index import ProjectIndex
+from prodgate.static.rules._function_scan import chain, is_catalog_sql, own_nodes, sql_text
 
-RESULT_METHODS = frozenset({"all", "fetchall", "fetchmany", "scalars", "filter", "exclude", "iterator",
-                            "order_by", "values", "values_list", "select_related", "prefetch_related"})
+RESULT_METHODS = frozenset({"all", "fetchall", "fetchmany", "scalars", "filter", "filter_by", "exclude", "iterator",
+                            "order_by", "values", "values_list", "select_related", "prefetch_related", "limit",
+                            "offset", "join", "outerjoin", "options", "distinct", "yield_per", "group_by"})
+ROWS = "returns-rows"
 DJANGO_READS = frozenset({"get", "filter", "exclude", "count", "exists", "first", "last", "all", "aggregate",
                           "values", "values_list", "get_or_create", "in_bulk"})
 COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
@@ -50,22 +53,85 @@ def http_call(ctx: FileContext, node: ast.Call) -> bool:
     if ctx.call_name(node) in apis.SYNC_HTTP_FUNCTIONS:
         return True
     func = node.func
-    return (isinstance(func, ast.Attribute) and apis.is_http_verb(func.attr)
-            and ctx.constructor_name(func.value) in HTTP_CLIENTS)
+    if not (isinstance(func, ast.Attribute) and apis.is_http_verb(func.attr)):
+        return False
+    constructor = ctx.constructor(func.value)
+    return constructor is not None and (ctx.call_name(constructor) in HTTP_CLIENTS
+                                        or _builds_http_client(ctx, constructor))
 
 
-def loop_over_results(ctx: FileContext, node: ast.AST) -> ast.AST | None:
-    """The nearest loop or comprehension (in this function) over query results whose body holds ``node``."""
+def _builds_http_client(ctx: FileContext, call: ast.Call) -> bool:
+    """A call of a function of this module that returns a new HTTP session (``_build_session()``)."""
+    if not isinstance(call.func, ast.Name):
+        return False
+    binding = ctx.binding(call.func.id)
+    if binding is None or binding.kind != "def" or not isinstance(binding.node, ast.FunctionDef):
+        return False
+    nodes = list(own_nodes(binding.node))
+    built = {t.id for n in nodes if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call)
+             and ctx.call_name(n.value) in HTTP_CLIENTS for t in n.targets if isinstance(t, ast.Name)}
+    return any(isinstance(n, ast.Return) and n.value is not None
+               and ((isinstance(n.value, ast.Name) and n.value.id in built)
+                    or (isinstance(n.value, ast.Call) and ctx.call_name(n.value) in HTTP_CLIENTS))
+               for n in nodes)
+
+
+def loop_over_results(ctx: FileContext, node: ast.AST) -> tuple[ast.AST, str] | None:
+    """The nearest loop or comprehension (in this function) whose body holds ``node`` and that
+    iterates over query results: ``(loop, "")`` when certain, ``(loop, qualname)`` when it
+    iterates over what project function ``qualname`` returns (to confirm with the index)."""
+    candidate: tuple[ast.AST, str] | None = None
     for loop in ctx.loops():
         child = _child_towards(ctx, loop, node)
         if isinstance(loop, (ast.For, ast.AsyncFor)):
-            if child in loop.body and is_query_result(ctx, loop.iter):
-                return loop
+            sources = [loop.iter] if child in loop.body else []
         elif isinstance(loop, COMPREHENSIONS):
-            in_element = child in (getattr(loop, "elt", None), getattr(loop, "key", None), getattr(loop, "value", None))
-            if in_element and any(is_query_result(ctx, g.iter) for g in loop.generators):
-                return loop
+            element = child in (getattr(loop, "elt", None), getattr(loop, "key", None), getattr(loop, "value", None))
+            sources = [g.iter for g in loop.generators] if element else []
+        else:
+            sources = []
+        for source in sources:
+            if is_query_result(ctx, source):
+                return loop, ""
+            producer = _producer(ctx, source)
+            if candidate is None and producer is not None:
+                candidate = (loop, producer)
+    return candidate
+
+
+def _producer(ctx: FileContext, source: ast.expr) -> str | None:
+    value = ctx.value_of(source) if isinstance(source, ast.Name) else source
+    return callee_qualname(ctx, value) if isinstance(value, ast.Call) else None
+
+
+def callee_qualname(ctx: FileContext, call: ast.Call) -> str | None:
+    """Qualified name of a called function or method (``client.fetch()`` -> ``pkg.Client.fetch``)."""
+    name = ctx.call_name(call)
+    if name is not None:
+        return name
+    func = call.func
+    if isinstance(func, ast.Attribute):
+        owner = ctx.constructor_name(func.value)
+        if owner is not None:
+            return f"{owner}.{func.attr}"
     return None
+
+
+def publish(ctx: FileContext, kind: str) -> None:
+    """Record that the function being walked does ``kind`` (``performs-http``, ``returns-rows``)."""
+    if ctx.function() is not None:
+        ctx.publish(kind, f"{ctx.module}.{ctx.scopes.qualname}", True)
+
+
+def publish_returned_rows(ctx: FileContext, node: ast.Return) -> None:
+    if node.value is not None and is_query_result(ctx, node.value):
+        publish(ctx, ROWS)
+
+
+def confirm_pending(query: tuple[str, ...], index: ProjectIndex) -> bool:
+    """``(kind, producer, callee)``: the loop source returns rows and the callee does ``kind``."""
+    kind, producer, callee = query
+    return bool((not producer or index.fact(ROWS, producer)) and (not callee or index.fact(kind, callee)))
 
 
 def _child_towards(ctx: FileContext, ancestor: ast.AST, node: ast.AST) -> ast.AST:

@@ -4,9 +4,19 @@ import ast
 
 from prodgate.core import cwe
 from prodgate.core.finding import Confidence, Severity
-from prodgate.core.rule import Rule, RuleMeta
+from prodgate.core.rule import Example, Rule, RuleMeta
 from prodgate.static.context import FileContext
-from prodgate.static.rules.performance._helpers import http_call, loop_over_results
+from prodgate.static.index import ProjectIndex
+from prodgate.static.rules.performance._helpers import (
+    callee_qualname,
+    confirm_pending,
+    http_call,
+    loop_over_results,
+    publish,
+    publish_returned_rows,
+)
+
+KIND = "performs-http"
 
 
 class HttpCallInLoopOverQueryResults(Rule):
@@ -36,7 +46,9 @@ class HttpCallInLoopOverQueryResults(Rule):
     and do it in a background job rather than a request.
 
     ## Known limitations
-    Calls through a helper function (`notify(order)` that posts internally) are not followed.
+    Project functions are followed one level: a loop over what a project function returns
+    (when that function returns a query's results) and a call of a project function or method
+    that itself makes an HTTP request are recognised; deeper chains of helpers are not.
     """
 
     meta = RuleMeta(
@@ -71,6 +83,30 @@ class HttpCallInLoopOverQueryResults(Rule):
             for refund in refunds:
                 http.post("https://ledger/refunds", json=refund.to_dict(), timeout=5)  # error: PG381
         """,
+        Example(
+            """
+            from app import repository
+            from app.ledger import LedgerClient
+
+            ledger = LedgerClient()
+
+            def sync_balances(session):
+                for merchant in repository.list_merchants(session):
+                    ledger.account_balance(merchant.ledger_account_id)  # error: PG381
+                    repository.touch(merchant)
+            """,
+            path="app/jobs.py",
+            files={
+                "app/__init__.py": "",
+                "app/repository.py": "def list_merchants(session):\n"
+                                     "    return session.query(Merchant).order_by(Merchant.name).all()\n"
+                                     "def touch(merchant):\n    merchant.seen = True\n",
+                "app/ledger.py": "import requests\n\n\nclass LedgerClient:\n    def __init__(self):\n"
+                                 "        self.session = requests.Session()\n\n"
+                                 "    def account_balance(self, account_id):\n"
+                                 "        return self.session.get(f'https://ledger/{account_id}', timeout=5).json()\n",
+            },
+        ),
     )
     clean = (
         """
@@ -85,7 +121,26 @@ class HttpCallInLoopOverQueryResults(Rule):
     )
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
-        if not ctx.loops() or ctx.is_test_file or not http_call(ctx, node):
+        if ctx.is_test_file:
             return
-        if loop_over_results(ctx, node) is not None:
-            ctx.report(node, call=ast.unparse(node.func))
+        direct = http_call(ctx, node)
+        if direct:
+            publish(ctx, KIND)
+        if not ctx.loops():
+            return
+        found = loop_over_results(ctx, node)
+        if found is None:
+            return
+        _, producer = found
+        if direct:
+            ctx.report(node, call=ast.unparse(node.func), requires=(KIND, producer, "") if producer else None)
+            return
+        callee = callee_qualname(ctx, node)
+        if callee is not None and "." in callee:
+            ctx.report(node, call=ast.unparse(node.func), requires=(KIND, producer, callee))
+
+    def visit_Return(self, node: ast.Return, ctx: FileContext) -> None:
+        publish_returned_rows(ctx, node)
+
+    def confirm(self, query: tuple[str, ...], index: ProjectIndex) -> bool:
+        return confirm_pending(query, index)

@@ -6,7 +6,17 @@ from prodgate.core import cwe
 from prodgate.core.finding import Confidence, Severity
 from prodgate.core.rule import Rule, RuleMeta
 from prodgate.static.context import FileContext
-from prodgate.static.rules.performance._helpers import loop_over_results, query_call
+from prodgate.static.index import ProjectIndex
+from prodgate.static.rules.performance._helpers import (
+    callee_qualname,
+    confirm_pending,
+    loop_over_results,
+    publish,
+    publish_returned_rows,
+    query_call,
+)
+
+KIND = "performs-query"
 
 
 class QueryInLoopOverQueryResults(Rule):
@@ -41,8 +51,9 @@ class QueryInLoopOverQueryResults(Rule):
 
     ## Known limitations
     Lazy loads through relationships (`order.customer.email` in Django or SQLAlchemy) are not
-    seen: they need model definitions to tell a related field from a column. Loops over a
-    helper's return value are not followed. Schema introspection queries (`PRAGMA`,
+    seen: they need model definitions to tell a related field from a column. Project functions
+    are followed one level (a loop over what a project function returns, a call of a project
+    function that runs a query itself); deeper chains of helpers are not. Schema introspection queries (`PRAGMA`,
     `information_schema`, `pg_catalog`) are not reported.
     """
 
@@ -108,10 +119,29 @@ class QueryInLoopOverQueryResults(Rule):
     )
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
-        if not ctx.loops() or isinstance(ctx.parent(), ast.Attribute) or not query_call(node) or ctx.is_test_file:
+        if ctx.is_test_file:
             return
-        if loop_over_results(ctx, node) is not None:
-            ctx.report(node, call=_short(node))
+        direct = query_call(node)
+        if direct:
+            publish(ctx, KIND)
+        if not ctx.loops() or isinstance(ctx.parent(), ast.Attribute):
+            return
+        found = loop_over_results(ctx, node)
+        if found is None:
+            return
+        _, producer = found
+        if direct:
+            ctx.report(node, call=_short(node), requires=(KIND, producer, "") if producer else None)
+            return
+        callee = callee_qualname(ctx, node)
+        if callee is not None and "." in callee:
+            ctx.report(node, call=_short(node), requires=(KIND, producer, callee))
+
+    def visit_Return(self, node: ast.Return, ctx: FileContext) -> None:
+        publish_returned_rows(ctx, node)
+
+    def confirm(self, query: tuple[str, ...], index: ProjectIndex) -> bool:
+        return confirm_pending(query, index)
 
 
 def _short(node: ast.Call) -> str:
