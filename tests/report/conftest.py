@@ -47,7 +47,7 @@ RULES = (
 PAYMENTS_FIX = Fix(
     "Add `timeout=`",
     Applicability.SAFE,
-    Location("svc/payments.py", 6, 12, 6, 54),
+    Location("svc/payments.py", 6, 12, 6, 44),
     'requests.post(URL, json=payload, timeout=10)',
 )
 
@@ -68,17 +68,17 @@ def _finding(rule: str, category: str, severity: Severity, confidence: Confidenc
 FINDINGS = (
     _finding("PG302", "memory.unbounded", Severity.MEDIUM, Confidence.MEDIUM, "svc/cache.py", (4, 1, 4, 13),
              ODD_MESSAGE, (770,), properties=Properties({"name": "größe", "bytes": "100%"})),
-    _finding("PG101", "resilience.timeout", Severity.HIGH, Confidence.HIGH, "svc/payments.py", (6, 12, 6, 54),
+    _finding("PG101", "resilience.timeout", Severity.HIGH, Confidence.HIGH, "svc/payments.py", (6, 12, 6, 44),
              "`requests.post` has no timeout, so one unresponsive server blocks this worker forever",
              (1088, 400), fix=PAYMENTS_FIX),
-    _finding("PG720", "security.secrets", Severity.CRITICAL, Confidence.HIGH, "svc/payments.py", (3, 1, 3, 32),
+    _finding("PG720", "security.secrets", Severity.CRITICAL, Confidence.HIGH, "svc/payments.py", (3, 1, 3, 41),
              "a credential is assigned to `API_KEY` in source code", (798,)),
     _finding("PG601", "security.injection.sql", Severity.HIGH, Confidence.MEDIUM, "svc/db.py", (24, 5, 24, 25),
              "request data reaches the SQL string of `cursor.execute`", (89,), flow=SQL_FLOW),
-    _finding("PG210", "errors.swallowed", Severity.LOW, Confidence.LOW, "svc/utils.py", (9, 5, 10, 13),
+    _finding("PG210", "errors.swallowed", Severity.LOW, Confidence.LOW, "svc/utils.py", (9, 2, 10, 13),
              "the exception is dropped, so failures in `load` go unseen", (),
              fix=Fix("Log the exception", Applicability.DISPLAY_ONLY)),
-    _finding("PG850", "ai.placeholder", Severity.INFO, Confidence.HIGH, "svc/utils.py", (2, 1, 2, 12),
+    _finding("PG850", "ai.placeholder", Severity.INFO, Confidence.HIGH, "svc/utils.py", (2, 3, 2, 7),
              "placeholder `TODO` left in a production path", (1164,)),
 )
 
@@ -95,6 +95,24 @@ DIAGNOSTICS = (
 )
 
 
+SECRET = "sk_live_4f9a8b7c6d5e4f3a2b1c"
+SOURCES = {
+    "svc/payments.py": f'import requests\n\nAPI_KEY = "{SECRET}"\n\ndef charge(payload):\n'
+                       "    return requests.post(URL, json=payload)\n",
+    "svc/cache.py": "import functools\n\n\nCACHE = {}\n",
+    "svc/utils.py": "import os\n# TODO: wire the real loader\n\n\ndef load():\n    try:\n"
+                    "        return os.environ['LOADER']\n    except KeyError:\n\tgröße = 'x'; pass\n"
+                    "        return None\n",
+}
+
+
+def write_sources(root: Path) -> Path:
+    for path, text in SOURCES.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text(text, encoding="utf-8")
+    return root
+
+
 def build_result(root: str = "/srv/app", findings: tuple[Finding, ...] = FINDINGS,
                  diagnostics: tuple[Diagnostic, ...] = DIAGNOSTICS) -> RunResult:
     return RunResult(command="check", root=root, findings=findings, diagnostics=diagnostics, rules=RULES,
@@ -105,6 +123,12 @@ def build_result(root: str = "/srv/app", findings: tuple[Finding, ...] = FINDING
 @pytest.fixture
 def run_result() -> RunResult:
     return build_result()
+
+
+@pytest.fixture
+def source_root(tmp_path: Path) -> Path:
+    """A scan root holding the files the fixture's findings point at (svc/db.py is missing)."""
+    return write_sources(tmp_path)
 
 
 @pytest.fixture

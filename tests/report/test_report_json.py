@@ -39,7 +39,7 @@ def test_findings_are_sorted_and_complete(run_result: RunResult) -> None:
         "line": 6,
         "column": 12,
         "end_line": 6,
-        "end_column": 54,
+        "end_column": 44,
         "message": "`requests.post` has no timeout, so one unresponsive server blocks this worker forever",
         "cwe": [1088, 400],
         "fix": {"title": "Add `timeout=`", "applicability": "safe",

@@ -89,7 +89,7 @@ def test_locations_are_relative_with_fingerprints(run: dict[str, Any], run_resul
     result = run["results"][3]
     assert result["locations"] == [{"physicalLocation": {
         "artifactLocation": {"uri": "svc/payments.py", "uriBaseId": "%SRCROOT%"},
-        "region": {"startLine": 6, "startColumn": 12, "endLine": 6, "endColumn": 54},
+        "region": {"startLine": 6, "startColumn": 12, "endLine": 6, "endColumn": 44},
     }}]
     assert result["partialFingerprints"] == {"prodgate/v1": run_result.findings[1].fingerprint}
     assert result["message"] == {"text": run_result.findings[1].message}
@@ -116,7 +116,7 @@ def test_fixes_only_with_a_replacement(run: dict[str, Any]) -> None:
         "artifactChanges": [{
             "artifactLocation": {"uri": "svc/payments.py", "uriBaseId": "%SRCROOT%"},
             "replacements": [{
-                "deletedRegion": {"startLine": 6, "startColumn": 12, "endLine": 6, "endColumn": 54},
+                "deletedRegion": {"startLine": 6, "startColumn": 12, "endLine": 6, "endColumn": 44},
                 "insertedContent": {"text": "requests.post(URL, json=payload, timeout=10)"},
             }],
         }],

@@ -15,8 +15,12 @@ from prodgate.core.result import RunResult
 
 ENTRY_POINT_GROUP = "prodgate.reporters"
 BUILTIN_FORMATS = {
+    "text": "prodgate.report.text:render",
     "json": "prodgate.report.json_report:render",
     "sarif": "prodgate.report.sarif:render",
+    "markdown": "prodgate.report.markdown:render",
+    "junit": "prodgate.report.junit:render",
+    "github": "prodgate.report.github:render",
 }
 
 Renderer = Callable[..., str]

@@ -87,7 +87,7 @@ class MaskedLine:
             if index >= end:
                 shift += (end - start) - len(MASK)
             elif index > start:
-                return start - shift + min(index - start, len(MASK)) + 1
+                return start - shift + min(index - start, len(MASK) - 1) + 1
             else:
                 break
         return index - shift + 1
