@@ -8,7 +8,8 @@ from prodgate.core.rule import Rule, RuleMeta
 from prodgate.static import apis
 from prodgate.static.context import FileContext
 
-BLOCKING_CALLS = apis.SYNC_HTTP_FUNCTIONS | apis.SYNC_DB_CONNECT_FUNCTIONS | apis.BLOCKING_STDLIB_CALLS
+BLOCKING_CALLS = (apis.SYNC_HTTP_FUNCTIONS | apis.SYNC_DB_CONNECT_FUNCTIONS | apis.BLOCKING_STDLIB_CALLS
+                  | frozenset({"open", "io.open"}))
 SYNC_SESSIONS = apis.REQUESTS_SESSIONS | frozenset({"httpx.Client"})
 SQLALCHEMY_SESSIONS = frozenset({"sqlalchemy.orm.Session", "sqlalchemy.orm.session.Session"})
 SESSION_FACTORIES = frozenset({"sqlalchemy.orm.sessionmaker", "sqlalchemy.orm.session.sessionmaker"})
@@ -21,7 +22,7 @@ class BlockingCallInAsyncFunction(Rule):
     Finds blocking calls made directly in the body of an `async def`: `time.sleep`, synchronous
     HTTP (`requests`, `httpx` module functions, `urlopen`, a `requests.Session`), synchronous
     database drivers (`sqlite3`, `psycopg2`, `pymysql`, ...) and SQLAlchemy sync sessions,
-    `subprocess` runs, `os.system` and `input()`.
+    `subprocess` runs, `os.system`, `input()` and file I/O through `open()`.
 
     ## Why is this bad
     An event loop runs every request of the process on one thread. A blocking call stops all of
@@ -47,7 +48,8 @@ class BlockingCallInAsyncFunction(Rule):
 
     ## Known limitations
     Only direct calls are seen: a blocking helper function called from `async def` is not
-    followed. Plain `open()` of small local files is not reported.
+    followed. `open()` of a small local file is reported too, although reading a few bytes of
+    configuration rarely matters; use `aiofiles` or `asyncio.to_thread` to silence it.
     """
 
     meta = RuleMeta(
@@ -81,6 +83,8 @@ class BlockingCallInAsyncFunction(Rule):
         async def export_ledger(path: str) -> bytes:
             conn = sqlite3.connect(path)  # error: PG420
             conn.close()
+            with open(path + ".lock", "w") as lock:  # error: PG420
+                lock.write("1")
             return subprocess.check_output(["ledger-export", path])  # error: PG420
         """,
         """

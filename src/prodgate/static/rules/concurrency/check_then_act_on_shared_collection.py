@@ -10,6 +10,7 @@ from prodgate.static.rules._function_scan import is_module_name, own_nodes
 from prodgate.static.rules.concurrency._helpers import under_lock
 
 MUTATORS = frozenset({"add", "append", "setdefault", "update", "extend", "insert", "__setitem__"})
+LOCK_TYPES = frozenset({"Lock", "RLock", "Semaphore", "BoundedSemaphore", "Condition"})
 SIDE_EFFECT_WORDS = (
     "charge", "pay", "refund", "capture", "send", "notify", "email", "publish", "enqueue", "delay",
     "apply_async", "insert", "create", "save", "reserve", "decrement", "increment", "process", "submit",
@@ -58,7 +59,8 @@ class CheckThenActOnSharedCollection(Rule):
     ## Known limitations
     Only branches that also make a call whose result is discarded and whose name says it acts
     (`charge`, `send_*`, `notify_*`, `create_*`, `reserve`, ...) are reported: a lazy cache
-    (`CACHE[k] = compute(k)`) races harmlessly. Locks are recognised by name
+    (`CACHE[k] = compute(k)`) races harmlessly. A dict of per-key locks filled lazily
+    (`LOCKS[k] = threading.Lock()`) is reported: racing threads get different locks. Locks are recognised by name
     (`with lock:`, `with self._mutex:`). Test files are not checked.
     """
 
@@ -75,6 +77,16 @@ class CheckThenActOnSharedCollection(Rule):
     )
 
     flagged = (
+        """
+        import threading
+
+        _ACCOUNT_LOCKS = {}
+
+        def lock_for(account_id):
+            if account_id not in _ACCOUNT_LOCKS:  # error: PG401
+                _ACCOUNT_LOCKS[account_id] = threading.Lock()
+            return _ACCOUNT_LOCKS[account_id]
+        """,
         """
         PROCESSED = set()
 
@@ -152,7 +164,20 @@ class CheckThenActOnSharedCollection(Rule):
                 writes += isinstance(child.value, ast.Name) and child.value.id == name
             elif isinstance(child, ast.Expr) and isinstance(child.value, ast.Call):
                 side_effects += _is_side_effect(child.value, name)
+            elif isinstance(child, ast.Assign) and _stores_lock(child, name):
+                return True
         return writes > 0 and side_effects > 0
+
+
+def _stores_lock(node: ast.Assign, name: str) -> bool:
+    """``LOCKS[key] = threading.Lock()``: two racing threads get two different locks for one key."""
+    value = node.value
+    if not (isinstance(value, ast.Call) and any(
+            isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name) and t.value.id == name for t in node.targets)):
+        return False
+    func = value.func
+    tail = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    return tail in LOCK_TYPES
 
 
 def _is_side_effect(call: ast.Call, name: str) -> bool:

@@ -15,7 +15,8 @@ class StreamedResponseReadWhole(Rule):
     """
     ## What it does
     Finds a `requests` response fetched with `stream=True` whose whole body is then read at once
-    through `.content`, `.text`, `.json()` or `.raw.read()` without a size.
+    through `.content`, `.text`, `.json()` or `.raw.read()` without a size, and an S3 object's
+    `Body` stream (`s3.get_object(...)["Body"].read()`) read whole.
 
     ## Why is this bad
     `stream=True` is how code says "this download can be large". Reading `.content` afterwards
@@ -38,7 +39,8 @@ class StreamedResponseReadWhole(Rule):
             for chunk in resp.iter_content(chunk_size=65536):
                 out.write(chunk)
     ```
-    Also enforce a maximum size when the server is not trusted.
+    Also enforce a maximum size when the server is not trusted. For S3, iterate
+    `obj["Body"].iter_lines()` or `iter_chunks()`, or check `obj["ContentLength"]` first.
 
     ## Known limitations
     `urllib.request.urlopen(...).read()` and `httpx` streams are not checked: their size is
@@ -77,6 +79,15 @@ class StreamedResponseReadWhole(Rule):
             raw = resp.raw.read()  # error: PG352
             return rows, raw
         """,
+        """
+        import boto3
+
+        s3 = boto3.client("s3")
+
+        def load_settlement(bucket, key):
+            obj = s3.get_object(Bucket=bucket, Key=key)
+            return obj["Body"].read().decode("utf-8")  # error: PG352
+        """,
     )
     clean = (
         """
@@ -94,6 +105,10 @@ class StreamedResponseReadWhole(Rule):
         def header(url):
             resp = requests.get(url, stream=True, timeout=5)
             return resp.raw.read(1024)
+
+        def first_lines(s3, bucket, key):
+            obj = s3.get_object(Bucket=bucket, Key=key)
+            return [line for _, line in zip(range(10), obj["Body"].iter_lines())]
         """,
     )
 
@@ -103,9 +118,12 @@ class StreamedResponseReadWhole(Rule):
             self._check(node, node.value, ctx)
         elif node.attr == "json" and isinstance(parent, ast.Call) and parent.func is node:
             self._check(parent, node.value, ctx)
-        elif (node.attr == "read" and isinstance(parent, ast.Call) and parent.func is node and not parent.args
-                and isinstance(node.value, ast.Attribute) and node.value.attr == "raw"):
-            self._check(parent, node.value.value, ctx)
+        elif node.attr == "read" and isinstance(parent, ast.Call) and parent.func is node and not parent.args:
+            body = node.value
+            if isinstance(body, ast.Attribute) and body.attr == "raw":
+                self._check(parent, body.value, ctx)
+            elif _is_s3_body(body, ctx):
+                ctx.report(parent, access=ast.unparse(parent))
 
     @staticmethod
     def _check(report_at: ast.expr, response: ast.expr, ctx: FileContext) -> None:
@@ -121,3 +139,11 @@ class StreamedResponseReadWhole(Rule):
                            and ctx.constructor_name(func.value) in apis.REQUESTS_SESSIONS)
         if name in apis.REQUESTS_FUNCTIONS or is_session_verb:
             ctx.report(report_at, access=ast.unparse(report_at))
+
+
+def _is_s3_body(expr: ast.expr, ctx: FileContext) -> bool:
+    """``obj["Body"]`` where ``obj = s3.get_object(...)``: a boto3 ``StreamingBody``."""
+    if not (isinstance(expr, ast.Subscript) and isinstance(expr.slice, ast.Constant) and expr.slice.value == "Body"):
+        return False
+    call = ctx.constructor(expr.value)
+    return call is not None and isinstance(call.func, ast.Attribute) and call.func.attr == "get_object"

@@ -6,7 +6,7 @@ from prodgate.core import cwe
 from prodgate.core.finding import Confidence, Severity
 from prodgate.core.rule import Rule, RuleMeta
 from prodgate.static.context import FileContext
-from prodgate.static.rules._function_scan import is_module_name
+from prodgate.static.rules._function_scan import is_module_name, module_mutables
 from prodgate.static.rules.serverless._helpers import current_handler
 
 GROWERS = frozenset({"append", "extend", "add", "insert", "appendleft"})
@@ -16,7 +16,8 @@ class HandlerMutatesModuleState(Rule):
     """
     ## What it does
     Finds a serverless handler that appends to or adds to a module-level list, set or deque
-    (`RESULTS.append(...)`, `SEEN.add(...)`).
+    (`RESULTS.append(...)`, `SEEN.add(...)`). The finding points at the collection's definition,
+    once per handler.
 
     ## Why is this bad
     A warm instance keeps module state between invocations, but only on that instance: the
@@ -63,20 +64,21 @@ class HandlerMutatesModuleState(Rule):
 
     flagged = (
         """
-        processed = []
+        processed = []  # error: PG532
 
         def handler(event, context):
             for record in event["Records"]:
-                processed.append(record["messageId"])  # error: PG532
+                processed.append(record["messageId"])
             return {"processed": processed}
         """,
         """
-        SEEN_ORDERS = set()
+        SEEN_ORDERS: set[str] = set()  # error: PG532
 
         def lambda_handler(event, context):
             if event["order_id"] in SEEN_ORDERS:
                 return {"status": "duplicate"}
-            SEEN_ORDERS.add(event["order_id"])  # error: PG532
+            SEEN_ORDERS.add(event["order_id"])
+            SEEN_ORDERS.add(event["request_id"])
             return charge(event)
         """,
     )
@@ -108,5 +110,7 @@ class HandlerMutatesModuleState(Rule):
         if handler is None:
             return
         name = is_module_name(ctx, func.value, handler)
-        if name is not None:
-            ctx.report(node, function=handler.name, name=name)
+        reported = ctx.state().setdefault("reported", set())
+        if name is not None and (handler.name, name) not in reported:
+            reported.add((handler.name, name))
+            ctx.report(module_mutables(ctx)[name], function=handler.name, name=name)
