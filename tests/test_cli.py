@@ -52,7 +52,7 @@ def test_findings_suppressions_and_exit_code(project: Path, capsys: pytest.Captu
     finding = report["findings"][0]
     assert finding["category"] == "resilience.timeout"
     assert finding["severity"] == "high" and finding["cwe"] == [1088, 400]
-    assert (finding["column"], finding["end_line"], finding["end_column"]) == (12, 6, 63)
+    assert (finding["column"], finding["end_line"], finding["end_column"]) == (12, 6, 62)
     assert len(finding["fingerprint"]) == 32
     kinds = [(d["line"], d["kind"]) for d in report["diagnostics"]]
     assert kinds == [(12, "suppression-without-reason")]
@@ -65,9 +65,11 @@ def test_fail_on_threshold_and_exit_zero(project: Path, capsys: pytest.CaptureFi
     assert code == 0
 
 
-def test_ignore_by_category_prefix(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, report = run_json(capsys, str(project), "--select", "PG101", "--ignore", "resilience", "--no-cache")
+def test_the_more_specific_of_select_and_ignore_wins(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _, report = run_json(capsys, str(project), "--select", "resilience", "--ignore", "resilience.timeout", "--no-cache")
     assert report["findings"] == []
+    _, report = run_json(capsys, str(project), "--select", "PG101", "--ignore", "resilience", "--no-cache")
+    assert {f["rule"] for f in report["findings"]} == {"PG101"}
 
 
 def test_unknown_selection_is_a_usage_error(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
