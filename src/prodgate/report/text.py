@@ -71,18 +71,24 @@ def _header(finding: Finding) -> Text:
     )
 
 
+def _span(finding: Finding, raw: str, shown: MaskedLine) -> tuple[int, int]:
+    """The 0-based ``[start, end)`` of the finding on the shown line; a span that goes on to
+    later lines runs to the end of this one."""
+    end_column = finding.end_column if finding.end_line == finding.line else len(raw) + 1
+    start = min(shown.column(finding.column), len(shown.text) + 1) - 1
+    end = min(shown.column(end_column), len(shown.text) + 1) - 1
+    return start, max(end, start + 1)
+
+
 def _snippet(finding: Finding, lines: list[str], secret: set[int]) -> Iterator[Text]:
     """The finding's first line and a caret underline under its span on that line."""
     if not 1 <= finding.line <= len(lines):
         return
-    raw = lines[finding.line - 1].replace("\t", " ")
+    raw = lines[finding.line - 1].replace("\t", " ")  # one for one, so columns still match
     shown = mask_secret_line(raw) if finding.line in secret else MaskedLine(raw, ())
+    start, end = _span(finding, raw, shown)
     code = _printable(shown.text)
-    start = min(shown.column(finding.column), len(code) + 1) - 1
-    end_column = finding.end_column if finding.end_line == finding.line else len(raw) + 1
-    end = max(min(shown.column(end_column), len(code) + 1) - 1, start + 1)
-    gutter = f"{finding.line:>{GUTTER}} | "
-    yield Text.assemble((gutter, "dim"), code)
+    yield Text.assemble((f"{finding.line:>{GUTTER}} | ", "dim"), code)
     underline = " " * cell_len(code[:start]) + "^" * max(cell_len(code[start:end]), 1)
     yield Text.assemble((" " * GUTTER + " | ", "dim"), (underline, SEVERITY_STYLES[finding.severity]))
 
