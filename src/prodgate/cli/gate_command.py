@@ -12,7 +12,7 @@ from pathlib import Path
 
 from prodgate.cli.output import emit
 from prodgate.core.config import load_config
-from prodgate.governance.gate import GateError, GateOptions, GateOutcome, run_gate
+from prodgate.governance.gate import GateError, GateOptions, GateOutcome, record_in_ledger, run_gate
 from prodgate.governance.git import GitError
 from prodgate.report import render
 from prodgate.report.gate import GATE_FORMATS, render_github_summary
@@ -47,6 +47,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--branch", metavar="NAME", help="the branch under review (default: $GITHUB_HEAD_REF or git's)")
     parser.add_argument("--jobs", "-j", type=int, metavar="N", help="worker processes (0: one per CPU)")
     parser.add_argument("--no-cache", action="store_true", help="analyse every file even if unchanged")
+    parser.add_argument("--no-ledger", action="store_true", help="do not record the run in the audit ledger")
     parser.set_defaults(handler=run)
 
 
@@ -77,6 +78,8 @@ def run(args: argparse.Namespace) -> int:
         outcome = run_gate(config, options)
         emit(GATE_FORMATS[args.format](outcome), args.output)
         _write_extras(args, outcome)
+        if not args.no_ledger:
+            record_in_ledger(outcome.run, config)
     except (GitError, GateError, OSError) as exc:
         print(f"prodgate: error: {exc}", file=sys.stderr)
         return 2

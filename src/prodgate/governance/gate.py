@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import importlib
 import json
 import os
 import time
@@ -40,6 +41,7 @@ from prodgate.governance.records import Attribution, Change, GateRun
 from prodgate.governance.risk import FileRisk, RiskModel
 
 PYTHON_SUFFIXES = (".py", ".pyi")
+LEDGER_MODULE = "prodgate.governance.ledger"
 
 
 class GateError(Exception):
@@ -190,3 +192,22 @@ def run_gate(config: Config, options: GateOptions) -> GateOutcome:
         repository=_repository(git), properties={"branch": branch, "commits": str(len(history))},
     )
     return GateOutcome(run, tuple(unmet), risks, analysis, len(history))
+
+
+def record_in_ledger(run: GateRun, config: Config) -> bool:
+    """Store ``run`` in the audit ledger: the integration point with ``prodgate.governance.ledger``.
+
+    The ledger module offers ``record(run: GateRun, config: Config)``; until it is installed the run
+    is not stored and this returns False.
+    """
+    try:
+        ledger = importlib.import_module(LEDGER_MODULE)
+    except ModuleNotFoundError as exc:
+        if exc.name != LEDGER_MODULE:
+            raise
+        return False
+    record = getattr(ledger, "record", None)
+    if record is None:
+        return False
+    record(run, config)
+    return True
