@@ -25,7 +25,17 @@ CATALOG_SQL = re.compile(
     r"|^\s*(?:pragma|show|describe)\b",
     re.IGNORECASE,
 )
-CLI_DIRECTORIES = frozenset({"management", "scripts", "bin", "tools"})
+CLI_DIRECTORIES = frozenset({"management", "scripts", "bin", "tools", "command", "commands"})
+# Names of per-request data values: ids, emails, tokens, URLs, dates... (an unbounded key space).
+DATA_KEY = re.compile(
+    r"(?:^|_)(?:id|ids|uuid|email|token|url|uri|query|sku|date|day|timestamp|ts|amount|address|phone|ip|"
+    r"payload|body|username|zip|postcode|iban)$",
+    re.IGNORECASE,
+)
+CONCURRENT_MODULES = frozenset({
+    "threading", "concurrent", "flask", "django", "fastapi", "starlette", "celery", "aiohttp", "tornado", "sanic",
+    "falcon", "rq", "dramatiq", "gunicorn", "bottle", "pyramid", "quart", "litestar", "grpc", "kafka", "asyncio",
+})
 TASK_DECORATORS = ("task", "shared_task", "actor", "job")
 
 
@@ -139,6 +149,21 @@ def local_names(ctx: FileContext, function: ast.AST) -> set[str]:
 def is_command_line_code(ctx: FileContext) -> bool:
     """Management commands and scripts: run by one operator at a time, not by concurrent workers."""
     return any(part in CLI_DIRECTORIES for part in ctx.path.split("/")[:-1])
+
+
+def imports_concurrency(ctx: FileContext) -> bool:
+    """The module imports a web framework, a task queue or a threading API: its functions can run
+    in several threads at once."""
+    state = ctx.state()
+    if "<imports-concurrency>" not in state:
+        roots = set()
+        for node in ast.walk(ctx.tree):
+            if isinstance(node, ast.Import):
+                roots.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                roots.add(node.module.split(".")[0])
+        state["<imports-concurrency>"] = bool(roots & CONCURRENT_MODULES)
+    return bool(state["<imports-concurrency>"])
 
 
 def decorator_tails(ctx: FileContext, function: FunctionNode) -> list[str]:

@@ -17,7 +17,7 @@ class FilesystemCheckThenAct(Rule):
     ## What it does
     Finds a file-system check (`os.path.exists`, `isfile`, `isdir`, `os.access`) whose branch then
     acts on the same path: `os.makedirs` without `exist_ok=True`, `os.mkdir`, `open()` for
-    writing, `os.remove`/`os.unlink`, or `open()` after `os.access`.
+    writing (`"w"`/`"x"`), or `open()` after `os.access`.
 
     ## Why is this bad
     Between the check and the act another worker, process or cron job can create or delete the
@@ -42,7 +42,9 @@ class FilesystemCheckThenAct(Rule):
     ## Known limitations
     The path must be the same expression in the check and the act; a path rebuilt in between is
     not recognised. An act inside `try:` with an `except` clause is assumed to handle the race.
-    Test files, management commands and scripts are not checked.
+    `if exists: os.remove(path)` is not reported: it only fails when something else deletes
+    the same file at the same moment, which is rare outside deliberate clean-up races. Test
+    files, management commands and scripts are not checked.
     """
 
     meta = RuleMeta(
@@ -69,9 +71,10 @@ class FilesystemCheckThenAct(Rule):
         """
         import os
 
-        def drop_receipt(path):
-            if os.path.isfile(path):  # error: PG403
-                os.remove(path)
+        def claim_receipt(path, body):
+            if not os.path.isfile(path):  # error: PG403
+                with open(path, "x") as out:
+                    out.write(body)
 
         def read_key(path):
             if os.access(path, os.R_OK):  # error: PG403
@@ -99,7 +102,7 @@ class FilesystemCheckThenAct(Rule):
 
         def drop_receipt(path, other):
             if os.path.isfile(path):
-                os.remove(other)
+                os.remove(path)
 
         def drop_quietly(path):
             if os.path.exists(path):
@@ -138,7 +141,7 @@ class FilesystemCheckThenAct(Rule):
         if name == "os.makedirs":
             exist_ok = ctx.argument(call, 2, "exist_ok")
             return not (isinstance(exist_ok, ast.Constant) and exist_ok.value is True)
-        if name in ("os.mkdir", "os.remove", "os.unlink", "os.rmdir"):
+        if name == "os.mkdir":
             return True
         if name == "open":
             if check == "os.access":

@@ -6,7 +6,7 @@ from prodgate.core import cwe
 from prodgate.core.finding import Confidence, Severity
 from prodgate.core.rule import Rule, RuleMeta
 from prodgate.static.context import FileContext
-from prodgate.static.rules._function_scan import function_nodes
+from prodgate.static.rules._function_scan import function_nodes, imports_concurrency
 from prodgate.static.rules.concurrency._helpers import under_lock
 
 
@@ -45,8 +45,10 @@ class GlobalReadModifyWrite(Rule):
     For numbers that must be unique across processes, use a database sequence.
 
     ## Known limitations
-    Locks are recognised by name (`with lock:`, `with _counter_lock:`). Functions only ever
-    called at import time are still reported. Test files are not checked.
+    Only modules that import a web framework, a task queue, `threading`, `concurrent` or
+    `asyncio` are checked: elsewhere nothing says the function runs in several threads. Locks
+    are recognised by name (`with lock:`, `with _counter_lock:`). Functions only ever called at
+    import time are still reported. Test files are not checked.
     """
 
     meta = RuleMeta(
@@ -63,6 +65,9 @@ class GlobalReadModifyWrite(Rule):
 
     flagged = (
         """
+        from flask import Flask
+
+        app = Flask(__name__)
         _invoice_seq = 0
 
         def next_invoice_number():
@@ -71,6 +76,8 @@ class GlobalReadModifyWrite(Rule):
             return f"INV-{_invoice_seq:06d}"
         """,
         """
+        from celery import shared_task
+
         requests_this_minute = 0
 
         def allow_request():
@@ -95,6 +102,12 @@ class GlobalReadModifyWrite(Rule):
                 return _seq
         """,
         """
+        _calls = 0
+
+        def count_call():
+            global _calls
+            _calls += 1
+
         total = 0
 
         def local_sum(values):
@@ -109,7 +122,7 @@ class GlobalReadModifyWrite(Rule):
         if not isinstance(node.target, ast.Name):
             return
         function = ctx.function()
-        if function is None or ctx.is_test_file:
+        if function is None or ctx.is_test_file or not imports_concurrency(ctx):
             return
         name = node.target.id
         if name in self._globals(ctx, function) and not under_lock(ctx):

@@ -7,7 +7,7 @@ from prodgate.core import cwe
 from prodgate.core.finding import Confidence, Severity
 from prodgate.core.rule import Rule, RuleMeta
 from prodgate.static.context import FileContext
-from prodgate.static.rules._function_scan import is_command_line_code, is_module_name
+from prodgate.static.rules._function_scan import DATA_KEY, is_command_line_code, is_module_name
 
 CACHE_NAME = re.compile(r"cache|memo|seen|sessions|results", re.IGNORECASE)
 CONSTRUCTORS = frozenset({"__init__", "__new__", "__init_subclass__", "__set_name__"})
@@ -18,8 +18,8 @@ class ModuleCacheWithoutEviction(Rule):
     """
     ## What it does
     Finds a module-level dict whose name says it is a cache (`CACHE`, `_memo`, `seen_tokens`,
-    `results`) that a function adds entries to under a variable key (`CACHE[key] = value` or
-    `CACHE.setdefault(key, ...)`) while nothing in the module ever removes entries (no `pop`,
+    `results`) that a function adds entries to under a key built from per-request data
+    (`CACHE[customer_id] = value`, `CACHE.setdefault((token, day), ...)`) while nothing in the module ever removes entries (no `pop`,
     `popitem`, `clear`, `del CACHE[...]`, no size check with `len(CACHE)`).
 
     ## Why is this bad
@@ -47,10 +47,10 @@ class ModuleCacheWithoutEviction(Rule):
     Or `functools.lru_cache(maxsize=...)` on the loader, or an external cache with expiry.
 
     ## Known limitations
-    The dict is recognised by its name, and eviction anywhere in the module counts, even on
-    another dict of the same name in another scope. Keys drawn from a small fixed set (enum
-    members, configuration names) are bounded in practice but are reported when the name
-    looks like a cache. Constructors (`__init__`) are skipped: they run once per configured
+    The dict is recognised by its name and the key by the names it is built from (`*_id`,
+    `email`, `token`, `url`, `date`, ...): caches keyed by code-defined values (class names,
+    file names, patterns) are bounded in practice and not reported, and a data key with
+    another name is missed. Eviction anywhere in the module counts. Constructors (`__init__`) are skipped: they run once per configured
     object, which is how registries of named backends fill their slots. Test files, management commands and scripts are not checked.
     """
 
@@ -101,6 +101,11 @@ class ModuleCacheWithoutEviction(Rule):
         def register(name, handler):
             HANDLERS[name] = handler
 
+        _lexer_cache = {}
+
+        def find_lexer(name):
+            _lexer_cache[name] = load_lexer(name)
+
         def configure():
             _settings_cache["loaded"] = True
 
@@ -111,13 +116,12 @@ class ModuleCacheWithoutEviction(Rule):
 
     def visit_Assign(self, node: ast.Assign, ctx: FileContext) -> None:
         for target in node.targets:
-            if isinstance(target, ast.Subscript) and not isinstance(target.slice, ast.Constant):
+            if isinstance(target, ast.Subscript) and _is_data_key(target.slice):
                 self._check(node, target.value, ctx)
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
         func = node.func
-        if (isinstance(func, ast.Attribute) and func.attr == "setdefault" and node.args
-                and not isinstance(node.args[0], ast.Constant)):
+        if isinstance(func, ast.Attribute) and func.attr == "setdefault" and node.args and _is_data_key(node.args[0]):
             self._check(node, func.value, ctx)
 
     def _check(self, node: ast.AST, collection: ast.expr, ctx: FileContext) -> None:
@@ -150,3 +154,9 @@ class ModuleCacheWithoutEviction(Rule):
                     found.update(node.names)
             state["bounded"] = found
         return state["bounded"]
+
+
+def _is_data_key(key: ast.expr) -> bool:
+    """A key built from per-request data (``customer_id``, ``token``, ``(user_id, day)``)."""
+    names = [n.id if isinstance(n, ast.Name) else n.attr for n in ast.walk(key) if isinstance(n, (ast.Name, ast.Attribute))]
+    return any(DATA_KEY.search(name) for name in names)

@@ -1,20 +1,15 @@
 from __future__ import annotations
 
 import ast
-import re
 
 from prodgate.core import cwe
 from prodgate.core.finding import Confidence, Severity
 from prodgate.core.rule import Rule, RuleMeta
 from prodgate.static.context import FileContext
+from prodgate.static.rules._function_scan import DATA_KEY
 
 UNBOUNDED = frozenset({"functools.cache"})
 LRU = frozenset({"functools.lru_cache"})
-DATA_KEY = re.compile(
-    r"(?:^|_)(?:id|ids|uuid|email|token|url|uri|query|sku|date|day|timestamp|ts|amount|text|address|phone|ip|"
-    r"payload|body|username|user|customer|order|account|zip|postcode|iban|card)$",
-    re.IGNORECASE,
-)
 
 
 class UnboundedCacheOnDataKeys(Rule):
@@ -47,7 +42,8 @@ class UnboundedCacheOnDataKeys(Rule):
 
     ## Known limitations
     Parameters are recognised by name (`*_id`, `email`, `token`, `url`, `date`, ...): a data key
-    with another name is missed, and an id drawn from a small fixed set is still reported.
+    with another name (`customer`, `user`) is missed, and an id drawn from a small fixed set is
+    still reported. Parameters annotated `bool` are ignored.
     """
 
     meta = RuleMeta(
@@ -103,7 +99,8 @@ class UnboundedCacheOnDataKeys(Rule):
             return
         args = node.args
         for arg in [*args.posonlyargs, *args.args, *args.kwonlyargs]:
-            if DATA_KEY.search(arg.arg):
+            is_flag = isinstance(arg.annotation, ast.Name) and arg.annotation.id == "bool"
+            if DATA_KEY.search(arg.arg) and not is_flag:
                 ctx.report(decorator, function=node.name, param=arg.arg)
                 return
 

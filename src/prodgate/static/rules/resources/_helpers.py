@@ -6,7 +6,7 @@ import ast
 
 from prodgate.static import apis
 from prodgate.static.context import FileContext
-from prodgate.static.rules._function_scan import function_nodes, own_nodes
+from prodgate.static.rules._function_scan import NESTED_SCOPES, function_nodes, own_nodes
 
 CONNECTORS = apis.SYNC_DB_CONNECT_FUNCTIONS | frozenset({
     "socket.socket", "socket.create_connection", "ftplib.FTP", "ftplib.FTP_TLS", "smtplib.SMTP",
@@ -43,9 +43,15 @@ def is_released(ctx: FileContext, name: str, release: frozenset[str], skip: ast.
     for node in function_nodes(ctx, function):
         if node is skip:
             continue
-        if _releases(ctx, node, name, release):
+        if _releases(ctx, node, name, release) or _closure_uses(node, name):
             return True
     return False
+
+
+def _closure_uses(node: ast.AST, name: str) -> bool:
+    """A nested function or lambda that refers to ``name`` (a clean-up callback, a generator)."""
+    return isinstance(node, NESTED_SCOPES) and any(
+        isinstance(n, ast.Name) and n.id == name for n in ast.walk(node))
 
 
 def _releases(ctx: FileContext, node: ast.AST, name: str, release: frozenset[str]) -> bool:
@@ -84,6 +90,8 @@ def _call_releases(ctx: FileContext, call: ast.Call, name: str, release: frozens
     if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == name:
         return func.attr in release
     passed = [*call.args, *(k.value for k in call.keywords)]
+    if any(isinstance(a, ast.Attribute) and isinstance(a.value, ast.Name) and a.value.id == name for a in passed):
+        return True  # a bound method (``f.write``) handed out as a callback keeps the object alive
     if not any(isinstance(a, ast.Name) and a.id == name for a in passed):
         return False
     return ctx.call_name(call) not in BORROWING_CALLS
@@ -114,6 +122,8 @@ def closed_only_on_success(ctx: FileContext, name: str, release: frozenset[str],
     function = ctx.function()
     if function is None or is_released(ctx, name, frozenset(), skip):
         return False
+    if any(isinstance(a, ast.Try) and a.handlers for a in ctx.ancestors()):
+        return False  # opened inside a try that handles errors: the close after it is reached
     nodes = function_nodes(ctx, function)
     closes = [n for n in nodes if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
               and isinstance(n.func.value, ast.Name) and n.func.value.id == name and n.func.attr in release]

@@ -52,7 +52,8 @@ class ConnectionClosedOnlyOnSuccess(Rule):
     ```
 
     ## Known limitations
-    Connection helpers in other modules are not followed. Test files are not checked.
+    Connection helpers in other modules are not followed. A connection opened inside a `try:`
+    that handles errors is assumed to reach its close. Test files are not checked.
     """
 
     meta = RuleMeta(
@@ -94,6 +95,7 @@ class ConnectionClosedOnlyOnSuccess(Rule):
     )
     clean = (
         """
+        import socket
         import psycopg2
 
         def mark_settled(charge_ids):
@@ -103,6 +105,16 @@ class ConnectionClosedOnlyOnSuccess(Rule):
                     cur.execute("UPDATE payments SET status = 'settled' WHERE charge_id = ANY(%s)", (charge_ids,))
             finally:
                 conn.close()
+
+        def has_ipv6(host):
+            sock = None
+            try:
+                sock = socket.socket(socket.AF_INET6)
+                sock.bind((host, 0))
+            except Exception:
+                pass
+            if sock:
+                sock.close()
 
         def ping(dsn):
             conn = psycopg2.connect(dsn)

@@ -42,8 +42,9 @@ class FileOpenedWithoutClose(Rule):
 
     ## Known limitations
     A file closed through an alias (`handle = f; handle.close()`) counts as a leak. Any call
-    that receives the file, other than well-known readers such as `json.load`, is assumed to
-    take ownership of it. Test files are not checked.
+    that receives the file or one of its bound methods (`setwriter(f.write)`), other than
+    well-known readers such as `json.load`, is assumed to take ownership of it, and so is a
+    nested function that refers to it (a clean-up callback). Test files are not checked.
     """
 
     meta = RuleMeta(
@@ -106,6 +107,15 @@ class FileOpenedWithoutClose(Rule):
             for path in paths:
                 f = open(path)
                 stack.enter_context(f)
+
+        def enable_debug(config, path):
+            debugfile = open(path, "w")
+            config.trace.setwriter(debugfile.write)
+
+            def unset():
+                debugfile.close()
+
+            config.add_cleanup(unset)
         """,
         """
         def read_all(path):

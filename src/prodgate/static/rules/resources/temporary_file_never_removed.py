@@ -9,7 +9,8 @@ from prodgate.static.context import FileContext
 from prodgate.static.rules._function_scan import function_nodes, names_in
 
 REMOVERS = frozenset({
-    "os.remove", "os.unlink", "os.rename", "os.replace", "shutil.move", "shutil.rmtree", "os.removedirs",
+    "os.remove", "os.unlink", "os.rename", "os.renames", "os.replace", "shutil.move", "shutil.rmtree",
+    "os.removedirs",
 })
 REMOVE_METHODS = frozenset({"unlink", "rename", "replace", "cleanup", "remove"})
 
@@ -46,8 +47,9 @@ class TemporaryFileNeverRemoved(Rule):
     Or remove the file in a `finally:` block.
 
     ## Known limitations
-    Any removal call anywhere in the function counts, even on another path. Test files are not
-    checked.
+    Any removal call anywhere in the function counts, even on another path, and so does passing
+    `os.remove` as a callback. Generators and context managers (functions that `yield`) are
+    assumed to hand the file to their consumer. Test files are not checked.
     """
 
     meta = RuleMeta(
@@ -104,6 +106,7 @@ class TemporaryFileNeverRemoved(Rule):
             os.replace(tmp_path, path)
         """,
         """
+        import os
         import tempfile
 
         def stage_upload(data):
@@ -115,6 +118,14 @@ class TemporaryFileNeverRemoved(Rule):
         def scratch(data):
             with tempfile.NamedTemporaryFile() as tmp:
                 tmp.write(data)
+
+        def adjacent_tmp(path):
+            with tempfile.NamedTemporaryFile(delete=False, dir=".") as f:
+                yield f
+
+        def compile_script(execute):
+            fd, script = tempfile.mkstemp(".py")
+            execute(os.remove, (script,))
         """,
     )
 
@@ -145,12 +156,14 @@ class TemporaryFileNeverRemoved(Rule):
     @staticmethod
     def _cleaned_up(ctx: FileContext, function: ast.AST, names: set[str]) -> bool:
         for node in function_nodes(ctx, function):
-            if isinstance(node, ast.Call):
-                if ctx.call_name(node) in REMOVERS:
-                    return True
-                if isinstance(node.func, ast.Attribute) and node.func.attr in REMOVE_METHODS:
-                    return True
-            elif isinstance(node, (ast.Return, ast.Yield)) and node.value is not None:
+            if isinstance(node, (ast.Yield, ast.YieldFrom)):
+                return True  # a generator or context manager hands the file to its consumer
+            if isinstance(node, ast.Attribute) and ctx.qualname(node) in REMOVERS:
+                return True  # ``os.remove(p)``, or ``os.remove`` passed on as a callback
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in REMOVE_METHODS):
+                return True
+            if isinstance(node, ast.Return) and node.value is not None:
                 if names & names_in(node.value) and not isinstance(node.value, ast.Call):
                     return True
             elif (isinstance(node, ast.Assign) and any(not isinstance(t, ast.Name) for t in node.targets)
