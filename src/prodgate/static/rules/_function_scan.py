@@ -156,7 +156,7 @@ def imports_concurrency(ctx: FileContext) -> bool:
     in several threads at once."""
     state = ctx.state()
     if "<imports-concurrency>" not in state:
-        roots = set()
+        roots: set[str] = set()
         for node in ast.walk(ctx.tree):
             if isinstance(node, ast.Import):
                 roots.update(alias.name.split(".")[0] for alias in node.names)
