@@ -120,6 +120,16 @@ class BlockingCallInAsyncFunction(Rule):
             return await asyncio.to_thread(sync_part)
         """,
         """
+        from sqlalchemy.ext.asyncio import AsyncSession
+        from sqlalchemy.orm import sessionmaker
+
+        SessionLocal = sessionmaker(class_=AsyncSession)
+
+        async def order(order_id):
+            session = SessionLocal()
+            return await session.get(Order, order_id)
+        """,
+        """
         import time
 
         def retry_sync(call):
@@ -129,7 +139,7 @@ class BlockingCallInAsyncFunction(Rule):
     )
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
-        if not ctx.in_async_function():
+        if not ctx.in_async_function() or isinstance(ctx.parent(), ast.Await):
             return
         name = ctx.call_name(node)
         if name in BLOCKING_CALLS:
