@@ -55,8 +55,10 @@ def client_constructor(ctx: FileContext, receiver: ast.expr) -> str | None:
 
 def is_remote_call(ctx: FileContext, call: ast.Call) -> bool:
     """A call that talks to another service over the network (HTTP, database, cache, SMTP, socket)."""
-    name = ctx.call_name(call)
+    name = ctx.call_name(call) or ""
     if name in apis.SYNC_HTTP_FUNCTIONS or name in apis.SYNC_DB_CONNECT_FUNCTIONS or name in REMOTE_FUNCTIONS:
+        return True
+    if name.startswith("stripe."):
         return True
     func = call.func
     return isinstance(func, ast.Attribute) and client_constructor(ctx, func.value) is not None
@@ -66,6 +68,17 @@ REMOTE_FUNCTIONS = frozenset({
     "socket.create_connection", "smtplib.SMTP", "smtplib.SMTP_SSL", "ftplib.FTP", "http.client.HTTPConnection",
     "http.client.HTTPSConnection",
 })
+
+
+def is_non_idempotent(ctx: FileContext, call: ast.Call) -> bool:
+    """A POST request, or a payment-provider ``create`` (a new charge each time it is sent)."""
+    name = ctx.call_name(call) or ""
+    return http_method(ctx, call) == "POST" or (name.startswith("stripe.") and name.endswith(".create"))
+
+
+def mentions_idempotency(ctx: FileContext, node: ast.AST) -> bool:
+    """True when the code of ``node`` mentions an idempotency key (header, argument or helper)."""
+    return "idempotency" in ctx.segment(node).lower() or "idempotent" in ctx.segment(node).lower()
 
 
 def http_method(ctx: FileContext, call: ast.Call) -> str | None:
@@ -114,10 +127,11 @@ def _swallows(handler: ast.ExceptHandler) -> bool:
 def retry_loop(ctx: FileContext, loop: ast.For | ast.While) -> RetryLoop | None:
     """The retry structure of ``loop``: a ``try`` directly in its body that leaves the loop on
     success, performs a remote call, and has a handler that swallows the error and loops again."""
-    cache = ctx.state().setdefault("<retry-loops>", {})
+    cache = ctx.shared("resilience-retry-loops")
     if id(loop) not in cache:
         cache[id(loop)] = _find_retry(ctx, loop)
-    return cache[id(loop)]  # type: ignore[no-any-return]
+    found: RetryLoop | None = cache[id(loop)]
+    return found
 
 
 def _find_retry(ctx: FileContext, loop: ast.For | ast.While) -> RetryLoop | None:
@@ -139,3 +153,32 @@ def _find_retry(ctx: FileContext, loop: ast.For | ast.While) -> RetryLoop | None
 
 def _always_true(test: ast.expr) -> bool:
     return isinstance(test, ast.Constant) and bool(test.value) is True
+
+
+def constructor_call(ctx: FileContext, expr: ast.expr) -> ast.Call | None:
+    """``ctx.constructor``, also for names bound by an enclosing ``with ... as name`` (bound only
+    once the walk leaves the ``with``)."""
+    call = ctx.constructor(expr)
+    if call is not None or not isinstance(expr, ast.Name):
+        return call
+    for node in ctx.ancestors():
+        if isinstance(node, (ast.With, ast.AsyncWith)):
+            for item in node.items:
+                target = item.optional_vars
+                if isinstance(target, ast.Name) and target.id == expr.id and isinstance(item.context_expr, ast.Call):
+                    return item.context_expr
+        elif isinstance(node, NESTED_SCOPES):
+            break
+    return None
+
+
+def enclosing_loop_source(ctx: FileContext, name: ast.Name) -> ast.expr | None:
+    """What an enclosing ``for name in <source>:`` iterates (followed through a plain name)."""
+    for node in ctx.ancestors():
+        if isinstance(node, (ast.For, ast.AsyncFor)) and isinstance(node.target, ast.Name):
+            if node.target.id == name.id:
+                source = node.iter
+                return (ctx.value_of(source) or source) if isinstance(source, ast.Name) else source
+        elif isinstance(node, NESTED_SCOPES):
+            break
+    return None

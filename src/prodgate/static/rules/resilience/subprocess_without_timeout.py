@@ -6,7 +6,7 @@ from prodgate.core import cwe
 from prodgate.core.finding import Confidence, Severity
 from prodgate.core.rule import Example, Rule, RuleMeta
 from prodgate.static.context import FileContext
-from prodgate.static.rules.resilience._helpers import is_service_code
+from prodgate.static.rules.resilience._helpers import constructor_call, is_service_code
 
 RUNNERS = frozenset({"subprocess.run", "subprocess.call", "subprocess.check_call", "subprocess.check_output"})
 POPEN = "subprocess.Popen"
@@ -123,7 +123,7 @@ class SubprocessWithoutTimeout(Rule):
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
         func = node.func
         if isinstance(func, ast.Attribute) and func.attr in WAITS:
-            popen = ctx.constructor(func.value)
+            popen = constructor_call(ctx, func.value)
             if (popen is not None and ctx.call_name(popen) == POPEN and _literal_command(ctx, popen)
                     and ctx.argument(node, WAITS[func.attr], "timeout") is None and is_service_code(ctx)):
                 ctx.report(node, call=f"Popen.{func.attr}")
