@@ -214,3 +214,36 @@ def test_bad_input_is_one_line_and_exit_2(repo: Repo, capsys: pytest.CaptureFixt
 def test_outside_a_repository_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["gate", str(tmp_path)]) == 2
     assert "not a git repository" in capsys.readouterr().err
+
+
+def test_git_ai_notes_attribute_single_lines(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    _project(repo)
+    repo.write("shop/util.py", (repo.root / "shop/util.py").read_text() + "\n\ndef half(value: int) -> int:\n    return value // 2\n")
+    sha = repo.commit("Add half", author="Grace Hopper <grace@example.com>")
+    note = ("shop/util.py\n  d9978a8723e02b52 5\n---\n" + json.dumps({
+        "schema_version": "authorship/3.0.0", "base_commit_sha": sha,
+        "prompts": {"d9978a8723e02b52": {"agent_id": {"tool": "cursor", "id": "s1", "model": "gpt-5"}}}}))
+    repo.git("notes", "--ref=refs/notes/ai", "add", "-m", note, sha)
+    code, report = _gate(repo, capsys)
+    assert (code, report["verdict"]) == (0, "pass")
+    util = next(c for c in report["changes"] if c["path"] == "shop/util.py")
+    assert util["provenance"] == {"tool": "cursor", "ai": True, "score": 75, "ai_share": 0.25,
+                                  "signals": ["git-ai authorship log in refs/notes/ai (gpt-5) (+75)"]}
+    assert util["changed_lines"] == 4
+
+
+def test_project_in_a_subdirectory_and_an_empty_range(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    repo.write("service/pyproject.toml", PYPROJECT)
+    repo.write("service/payments/charge.py", CHARGE)
+    repo.write("web/index.html", "<p>hi</p>\n")
+    repo.commit("Initial", author="Grace Hopper <grace@example.com>")
+    repo.branch("feature")
+    code, report = _gate(repo, capsys)
+    assert (code, report["verdict"], report["changes"], report["commits"]) == (0, "pass", [], 0)
+    repo.write("service/payments/charge.py", CHARGE.replace(", timeout=10", ""))
+    repo.commit("Drop the timeout", author="Grace Hopper <grace@example.com>")
+    code = main(["gate", str(repo.root / "service"), "--format", "json", "--no-cache", "--jobs", "1", "--approved-by", "ada"])
+    report = json.loads(capsys.readouterr().out)
+    assert code == 1
+    assert [(f["rule"], f["path"], f["line"]) for f in report["findings"]] == [("PG101", "service/payments/charge.py", 5)]
+    assert [u["rule"] for u in report["unmet"]] == ["policy.high.fail-on"]

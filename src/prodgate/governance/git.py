@@ -88,6 +88,7 @@ class Git:
         self.timeout = timeout
         self._cwd = directory
         self.top = Path(self.run("rev-parse", "--show-toplevel").strip())
+        self._cwd = self.top  # every path git prints or takes is relative to the top
 
     def run(self, *args: str, check: bool = True) -> str:
         env = {**os.environ, "LC_ALL": "C", "GIT_PAGER": "cat", "GIT_TERMINAL_PROMPT": "0"}
