@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import itertools
+import subprocess
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from prodgate.governance.git import Git, GitError, line_ranges, parse_hunks, split_patch
@@ -134,3 +135,25 @@ def test_line_ranges_cover_exactly_the_lines(lines: set[int]) -> None:
     ranges = line_ranges(lines)
     assert {n for start, end in ranges for n in range(start, end + 1)} == lines
     assert all(b[0] > a[1] + 1 for a, b in itertools.pairwise(ranges))
+
+
+_LINE = st.sampled_from(["a", "b", "c", "x = 1", "", "  indented", "+plus", "-minus", "@@ at", "\\ back", "é"])
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(_LINE, max_size=12), st.lists(_LINE, max_size=12))
+def test_hunks_parsed_from_real_git_rebuild_the_new_file(tmp_path_factory: pytest.TempPathFactory,
+                                                          old: list[str], new: list[str]) -> None:
+    folder = tmp_path_factory.mktemp("hunks")
+    (folder / "old").write_text("".join(f"{line}\n" for line in old), encoding="utf-8")
+    (folder / "new").write_text("".join(f"{line}\n" for line in new), encoding="utf-8")
+    done = subprocess.run(["git", "diff", "--no-index", "--unified=0", "--no-color", "old", "new"],
+                          cwd=folder, capture_output=True)
+    sections = split_patch(done.stdout.decode("utf-8"))
+    hunks = parse_hunks(sections[0])[1] if sections else []
+    added = {number: text for hunk in hunks for number, text in hunk.added}
+    removed_at = {hunk.old_start + i for hunk in hunks for i in range(len(hunk.removed))}
+    kept = [line for number, line in enumerate(old, start=1) if number not in removed_at]
+    assert [added[n] for n in sorted(added)] == [new[n - 1] for n in sorted(added)]
+    assert [line for number, line in enumerate(new, start=1) if number not in added] == kept
+    assert sum(len(h.removed) for h in hunks) == len(old) - len(kept)
