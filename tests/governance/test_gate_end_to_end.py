@@ -16,6 +16,9 @@ PYPROJECT = """\
 name = "shop"
 requires-python = ">=3.10"
 
+[tool.prodgate]
+select = ["PG101"]  # the gate is under test here, not the rules
+
 [tool.prodgate.policy.high]
 fail-on = "medium"
 require-approval = true
@@ -247,3 +250,12 @@ def test_project_in_a_subdirectory_and_an_empty_range(repo: Repo, capsys: pytest
     assert code == 1
     assert [(f["rule"], f["path"], f["line"]) for f in report["findings"]] == [("PG101", "service/payments/charge.py", 5)]
     assert [u["rule"] for u in report["unmet"]] == ["policy.high.fail-on"]
+
+
+def test_uncommitted_edits_are_named_in_a_warning(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    _project(repo)
+    _risky_change(repo)
+    repo.write("payments/charge.py", (repo.root / "payments/charge.py").read_text() + "\n# editing\n")
+    assert main(["gate", str(repo.root), "--no-cache", "--jobs", "1", "--format", "json"]) == 1
+    assert capsys.readouterr().err == ("prodgate: warning: uncommitted edits in payments/charge.py; findings are for the "
+                                       "working tree, lines and provenance for HEAD\n")

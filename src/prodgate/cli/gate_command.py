@@ -27,8 +27,8 @@ def register(commands: argparse._SubParsersAction) -> None:
                     "[tool.prodgate.policy]. Exit 0 on pass or warn, 1 on fail, 2 on errors.")
     parser.add_argument("path", nargs="?", default=".", help="a directory inside the repository (default: .)")
     parser.add_argument("--base", metavar="REF", help="compare with the merge base of REF and HEAD "
-                                                      "(default: origin/HEAD, $GITHUB_BASE_REF, main or master)")
-    parser.add_argument("--head", metavar="REF", default="HEAD", help="the revision judged (default: HEAD)")
+                                                      "(default: origin/HEAD, $GITHUB_BASE_REF, main or master); "
+                                                      "the checked-out HEAD is judged")
     parser.add_argument("--format", "-f", choices=sorted(GATE_FORMATS), default="text", help="report format")
     parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
     parser.add_argument("--sarif", metavar="FILE", help="also write the findings on changed lines as SARIF to FILE")
@@ -71,11 +71,14 @@ def _write_extras(args: argparse.Namespace, outcome: GateOutcome) -> None:
 def run(args: argparse.Namespace) -> int:
     config = load_config(Path(args.path), args.config)
     options = GateOptions(
-        path=Path(args.path), base=args.base, head=args.head, branch=args.branch, coverage=args.coverage,
+        path=Path(args.path), base=args.base, branch=args.branch, coverage=args.coverage,
         approved_by=tuple(args.approved_by), github_event=args.github_event, dynamic_report=args.dynamic_report,
         jobs=args.jobs, use_cache=False if args.no_cache else None)
     try:
         outcome = run_gate(config, options)
+        if outcome.uncommitted:
+            print(f"prodgate: warning: uncommitted edits in {', '.join(outcome.uncommitted)}; "
+                  "findings are for the working tree, lines and provenance for HEAD", file=sys.stderr)
         emit(GATE_FORMATS[args.format](outcome), args.output)
         _write_extras(args, outcome)
         if not args.no_ledger:

@@ -52,7 +52,6 @@ class GateError(Exception):
 class GateOptions:
     path: Path = Path(".")
     base: str | None = None
-    head: str = "HEAD"
     branch: str | None = None
     coverage: Path | None = None
     approved_by: tuple[str, ...] = ()
@@ -71,6 +70,7 @@ class GateOutcome:
     risks: Mapping[str, FileRisk]
     analysis: RunResult  # the static run, limited to findings on changed lines and diagnostics of changed files
     commits: int
+    uncommitted: tuple[str, ...] = ()  # changed Python files whose working-tree text differs from HEAD
 
     @property
     def exit_code(self) -> int:
@@ -153,11 +153,15 @@ def _repository(git: Git) -> str:
 
 
 def run_gate(config: Config, options: GateOptions) -> GateOutcome:
-    """Judge the changes from the merge base to ``options.head`` against the configured policy."""
+    """Judge the changes from the merge base to the checked-out HEAD against the configured policy.
+
+    Analysis reads the working tree, so it must hold HEAD; changed files edited since are listed in
+    ``uncommitted``.
+    """
     started_at = datetime.now(timezone.utc)
     started = time.perf_counter()
     git = Git(options.path if options.path.is_dir() else options.path.parent)
-    head = git.resolve(options.head)
+    head = git.resolve("HEAD")
     base = git.merge_base(options.base or git.default_branch(), head)
     branch = options.branch or os.environ.get("GITHUB_HEAD_REF") or git.current_branch()
     settings = ProvenanceSettings.from_config(config.section("provenance"))
@@ -191,7 +195,7 @@ def run_gate(config: Config, options: GateOptions) -> GateOutcome:
         approvals=approvals, started_at=started_at, duration=time.perf_counter() - started,
         repository=_repository(git), properties={"branch": branch, "commits": str(len(history))},
     )
-    return GateOutcome(run, tuple(unmet), risks, analysis, len(history))
+    return GateOutcome(run, tuple(unmet), risks, analysis, len(history), tuple(git.uncommitted(list(python))))
 
 
 def record_in_ledger(run: GateRun, config: Config) -> bool:

@@ -156,6 +156,12 @@ class Git:
             result.append(FileDiff(new, status, old if old != new else None, binary, tuple(hunks)))
         return result
 
+    def uncommitted(self, paths: Sequence[str]) -> list[str]:
+        """Those of ``paths`` whose working-tree content differs from HEAD."""
+        if not paths:
+            return []
+        return [p for p in self.run("diff", "--name-only", "-z", "--no-ext-diff", "HEAD", "--", *paths).split("\0") if p]
+
     def commits(self, base: str, head: str) -> list[Commit]:
         """The commits in ``base..head``, newest first."""
         return parse_log(self.run("log", "-z", f"--format={_LOG_FORMAT}", f"{base}..{head}", "--"))
