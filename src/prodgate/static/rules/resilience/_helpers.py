@@ -53,6 +53,13 @@ def client_constructor(ctx: FileContext, receiver: ast.expr) -> str | None:
     return None
 
 
+def is_http_client(ctx: FileContext, receiver: ast.expr) -> bool:
+    """A requests session or an httpx client, known from its construction."""
+    call = constructor_call(ctx, receiver)
+    name = ctx.call_name(call) if call is not None else None
+    return name in apis.REQUESTS_SESSIONS or name in apis.HTTPX_CLIENTS
+
+
 def is_remote_call(ctx: FileContext, call: ast.Call) -> bool:
     """A call that talks to another service over the network (HTTP, database, cache, SMTP, socket)."""
     name = ctx.call_name(call) or ""
@@ -87,7 +94,7 @@ def http_method(ctx: FileContext, call: ast.Call) -> str | None:
     func = call.func
     if name in apis.REQUESTS_FUNCTIONS or name in apis.HTTPX_FUNCTIONS:
         verb = name.rsplit(".", 1)[-1]
-    elif isinstance(func, ast.Attribute) and apis.is_http_verb(func.attr) and client_constructor(ctx, func.value):
+    elif isinstance(func, ast.Attribute) and apis.is_http_verb(func.attr) and is_http_client(ctx, func.value):
         verb = func.attr
     else:
         return None

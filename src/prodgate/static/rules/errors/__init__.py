@@ -1,0 +1,1 @@
+"""PG2xx: error handling (swallowed exceptions, lost causes and tracebacks)."""

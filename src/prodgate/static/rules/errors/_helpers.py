@@ -1,0 +1,38 @@
+"""Helpers shared by the error-handling rules: what a handler catches and what its body does."""
+
+from __future__ import annotations
+
+import ast
+
+from prodgate.static.context import FileContext
+
+DIRECTIVES = ("error:", "todo-", "noqa", "type:", "pragma", "pylint:", "prodgate", "nosec", "fmt:")
+BROAD = frozenset({"Exception", "BaseException", "builtins.Exception", "builtins.BaseException"})
+
+
+def catches_broadly(ctx: FileContext, handler: ast.ExceptHandler) -> str | None:
+    """``except:``, ``except Exception`` or ``except BaseException`` (alone or in a tuple): what it says."""
+    caught = handler.type
+    if caught is None:
+        return "except:"
+    types = caught.elts if isinstance(caught, ast.Tuple) else [caught]
+    for expr in types:
+        if ctx.qualname(expr) in BROAD:
+            return f"except {ast.unparse(caught)}"
+    return None
+
+
+def uses_name(nodes: list[ast.stmt], name: str) -> bool:
+    return any(isinstance(n, ast.Name) and n.id == name for s in nodes for n in ast.walk(s))
+
+
+def has_comment(ctx: FileContext, handler: ast.ExceptHandler) -> bool:
+    """True when a comment explains the handler (just above the ``except``, on it or inside it):
+    a deliberate choice. Tool directives (``# noqa``, ``# type:``, example annotations) do not count."""
+    end = handler.end_lineno or handler.lineno
+    for number in range(handler.lineno - 1, end + 1):
+        _, hash_mark, comment = ctx.line(number).partition("#")
+        if hash_mark and not comment.strip().lower().startswith(DIRECTIVES):
+            if number >= handler.lineno or ctx.line(number).lstrip().startswith("#"):
+                return True
+    return False
