@@ -107,11 +107,13 @@ def _analyse(config: Config, top: Path, python: Mapping[str, tuple[int, ...]],
         return RunResult("gate", str(config.root), (), (), (), 0, 0, 0.0, config["fail-on"]), {}
     result = check([config.root], config, jobs=options.jobs, use_cache=options.use_cache)
 
+    try:
+        prefix = config.root.resolve().relative_to(top.resolve()).as_posix() + "/"
+    except ValueError:  # the project is not inside the repository
+        prefix = ""
+
     def top_relative(path: str) -> str:
-        try:
-            return (config.root / path).resolve().relative_to(top.resolve()).as_posix()
-        except ValueError:
-            return path
+        return path if prefix == "./" else prefix + path
 
     kept: list[Finding] = []
     for finding in result.findings:
