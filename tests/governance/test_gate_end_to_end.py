@@ -203,12 +203,15 @@ def test_text_report_shows_provenance(repo: Repo, capsys: pytest.CaptureFixture[
     (["--base", "nope"], "prodgate: error: unknown revision 'nope'"),
     (["--coverage", "missing.xml"], "prodgate: error: missing.xml: cannot read coverage data: No such file or directory"),
     (["--github-event", "missing.json"], "prodgate: error: missing.json: cannot read the GitHub event: No such file or directory"),
+    (["--dynamic-report", "README.md"], "prodgate: error: README.md: not a prodgate JSON report (JSONDecodeError"),
+    (["--github-step-summary"], "prodgate: error: --github-step-summary needs FILE or $GITHUB_STEP_SUMMARY"),
 ])
 def test_bad_input_is_one_line_and_exit_2(repo: Repo, capsys: pytest.CaptureFixture[str], args: list[str],
                                           message: str, monkeypatch: pytest.MonkeyPatch) -> None:
     _project(repo)
     _harmless_changes(repo)
     monkeypatch.chdir(repo.root)
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
     assert main(["gate", ".", "--no-cache", *args]) == 2
     err = capsys.readouterr().err
     assert err.startswith(message) and err.count("\n") == 1

@@ -59,8 +59,7 @@ def _step_summary_file(args: argparse.Namespace) -> str | None:
     return os.environ.get(STEP_SUMMARY_ENV) or None
 
 
-def _write_extras(args: argparse.Namespace, outcome: GateOutcome) -> None:
-    summary_file = _step_summary_file(args)
+def _write_extras(args: argparse.Namespace, outcome: GateOutcome, summary_file: str | None) -> None:
     if summary_file:
         with open(summary_file, "a", encoding="utf-8") as handle:
             handle.write(render_github_summary(outcome))
@@ -75,12 +74,13 @@ def run(args: argparse.Namespace) -> int:
         approved_by=tuple(args.approved_by), github_event=args.github_event, dynamic_report=args.dynamic_report,
         jobs=args.jobs, use_cache=False if args.no_cache else None)
     try:
+        summary_file = _step_summary_file(args)
         outcome = run_gate(config, options)
         if outcome.uncommitted:
             print(f"prodgate: warning: uncommitted edits in {', '.join(outcome.uncommitted)}; "
                   "findings are for the working tree, lines and provenance for HEAD", file=sys.stderr)
         emit(GATE_FORMATS[args.format](outcome), args.output)
-        _write_extras(args, outcome)
+        _write_extras(args, outcome, summary_file)
         if not args.no_ledger:
             record_in_ledger(outcome.run, config)
     except (GitError, GateError, OSError) as exc:
