@@ -157,3 +157,21 @@ def test_hunks_parsed_from_real_git_rebuild_the_new_file(tmp_path_factory: pytes
     assert [added[n] for n in sorted(added)] == [new[n - 1] for n in sorted(added)]
     assert [line for number, line in enumerate(new, start=1) if number not in added] == kept
     assert sum(len(h.removed) for h in hunks) == len(old) - len(kept)
+
+
+def test_a_shallow_clone_says_how_to_fix_it(repo: Repo, tmp_path: Path) -> None:
+    repo.write("a.py", "a = 1\n")
+    repo.commit("one")
+    repo.branch("feature")
+    repo.write("a.py", "a = 2\n")
+    repo.commit("two")
+    repo.git("checkout", "-q", "main")
+    repo.write("b.py", "b = 1\n")
+    repo.commit("three")
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", "--no-single-branch", f"file://{repo.root}", str(clone)],
+                   check=True, capture_output=True)
+    git = Git(clone)
+    git.run("checkout", "-q", "feature")
+    with pytest.raises(GitError, match="a shallow clone: fetch the full history"):
+        git.merge_base("origin/main")

@@ -134,7 +134,9 @@ class Git:
     def merge_base(self, revision: str, head: str = "HEAD") -> str:
         found = self.run("merge-base", self.resolve(revision), self.resolve(head), check=False).strip()
         if not found:
-            raise GitError(f"{revision} and {head} have no common ancestor; pass --base REF")
+            shallow = self.run("rev-parse", "--is-shallow-repository", check=False).strip() == "true"
+            hint = " (a shallow clone: fetch the full history, e.g. actions/checkout with fetch-depth: 0)" if shallow else ""
+            raise GitError(f"{revision} and {head} have no common ancestor{hint}; pass --base REF")
         return found
 
     def current_branch(self) -> str:
