@@ -7,6 +7,7 @@ import ast
 from prodgate.static.context import FileContext
 
 DIRECTIVES = ("error:", "todo-", "noqa", "type:", "pragma", "pylint:", "prodgate", "nosec", "fmt:")
+SKIPPED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.ExceptHandler)
 BROAD = frozenset({"Exception", "BaseException", "builtins.Exception", "builtins.BaseException"})
 
 
@@ -32,7 +33,18 @@ def has_comment(ctx: FileContext, handler: ast.ExceptHandler) -> bool:
     end = handler.end_lineno or handler.lineno
     for number in range(handler.lineno - 1, end + 1):
         _, hash_mark, comment = ctx.line(number).partition("#")
-        if hash_mark and not comment.strip().lower().startswith(DIRECTIVES):
-            if number >= handler.lineno or ctx.line(number).lstrip().startswith("#"):
-                return True
+        explains = hash_mark and not comment.strip().lower().startswith(DIRECTIVES)
+        if explains and (number >= handler.lineno or ctx.line(number).lstrip().startswith("#")):
+            return True
     return False
+
+
+def handler_nodes(handler: ast.ExceptHandler) -> list[ast.AST]:
+    """The nodes of a handler's body, not descending into nested functions, classes or handlers."""
+    found: list[ast.AST] = []
+    todo: list[ast.AST] = list(handler.body)
+    while todo:
+        node = todo.pop()
+        found.append(node)
+        todo.extend(child for child in ast.iter_child_nodes(node) if not isinstance(child, SKIPPED))
+    return sorted(found, key=lambda n: (getattr(n, "lineno", 0), getattr(n, "col_offset", 0)))

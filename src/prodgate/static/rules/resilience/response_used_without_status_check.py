@@ -166,5 +166,5 @@ def _status_checks(function: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str
             names = [node.test.operand if isinstance(node.test, ast.UnaryOp) else node.test]
         for name in names:
             if isinstance(name, ast.Name):
-                found.setdefault(name.id, []).append(node.lineno)
+                found.setdefault(name.id, []).append(name.lineno)
     return found
