@@ -1,0 +1,1 @@
+"""PG73x: credentials, keys and tokens written into source code."""

@@ -1,0 +1,64 @@
+"""Secret detection for string literals: provider key formats from detect-secrets' regex plugins,
+and high-entropy values bound to credential-like names. Values are never returned, only kinds."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from functools import lru_cache
+
+from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
+from detect_secrets.plugins.base import RegexBasedDetector
+
+# Plugins whose matches are not credentials (addresses) are left out.
+EXCLUDED_PLUGINS = frozenset({"IPPublicDetector"})
+CREDENTIAL_NAME = re.compile(
+    r"(?i)(pass(word|wd|phrase)?|pwd|secret|api[_-]?key|apikey|access[_-]?key|private[_-]?key|auth[_-]?token|"
+    r"access[_-]?token|refresh[_-]?token|bearer|client[_-]?secret|signing[_-]?key|encryption[_-]?key|"
+    r"secret[_-]?key|token|credential|dsn)$|(pass(word|wd)|secret|token|api[_-]?key)[_-]"
+)
+PLACEHOLDER = re.compile(
+    r"(?i)^(x+|\*+|\.+|-+|0+|changeme|change[_-]?me|password|secret|token|test|testing|dummy|fake|example|sample|"
+    r"placeholder|redacted|none|null|todo|tbd|default|admin|root|user(name)?|your.*|my.*|<.*>|\{.*\}|\$\{.*\}|"
+    r"%\(.*\)s|.*(example|dummy|placeholder|changeme|not[_-]?a[_-]?real|fake|xxxx|\.\.\.).*)$"
+)
+# Names of fields, settings and session keys, not secrets: lowercase words joined by _ - . or :
+IDENTIFIER = re.compile(r"[a-z_\-.:]+|[A-Z_\-.:]+")
+FORMAT = re.compile(r"%\(?\w*\)?[sdr]|\{\w*\}")
+MIN_LENGTH = 8
+MIN_ENTROPY = 3.0
+
+
+@lru_cache(maxsize=1)
+def _detectors() -> tuple[RegexBasedDetector, ...]:
+    found = []
+    for plugin in get_mapping_from_secret_type_to_class().values():
+        if issubclass(plugin, RegexBasedDetector) and plugin.__name__ not in EXCLUDED_PLUGINS:
+            found.append(plugin())
+    return tuple(found)
+
+
+def provider_secret(value: str) -> str | None:
+    """The kind of provider credential ``value`` contains (``AWS Access Key``...), if any."""
+    if len(value) < MIN_LENGTH or PLACEHOLDER.match(value):
+        return None
+    for detector in _detectors():
+        for pattern in detector.denylist:
+            if pattern.search(value):
+                return str(detector.secret_type)
+    return None
+
+
+def entropy(value: str) -> float:
+    counts = Counter(value)
+    return -sum(n / len(value) * math.log2(n / len(value)) for n in counts.values())
+
+
+def looks_like_credential(name: str, value: str) -> bool:
+    """A literal bound to a credential-like name that is not a placeholder, a format or a path."""
+    if not CREDENTIAL_NAME.search(name) or len(value) < MIN_LENGTH or PLACEHOLDER.match(value):
+        return False
+    if any(c in value for c in " /\\{}") or FORMAT.search(value) or IDENTIFIER.fullmatch(value):
+        return False
+    return entropy(value) >= MIN_ENTROPY

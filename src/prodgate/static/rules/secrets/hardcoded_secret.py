@@ -1,0 +1,122 @@
+from __future__ import annotations
+
+import ast
+
+from prodgate.core import cwe
+from prodgate.core.finding import Confidence, Severity
+from prodgate.core.rule import Rule, RuleMeta
+from prodgate.static.context import FileContext
+from prodgate.static.rules.secrets._detect import looks_like_credential, provider_secret
+
+
+def _target_name(node: ast.AST) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str):
+        return node.slice.value
+    return None
+
+
+class HardcodedSecret(Rule):
+    """
+    ## What it does
+    Finds credentials written into source code: provider key formats (AWS, Stripe, GitHub,
+    Slack, OpenAI, private keys, JWTs and the other detect-secrets patterns) anywhere in a
+    string, and high-entropy literals bound to credential-like names (`password`, `api_key`,
+    `client_secret`, `token`...) by assignment, keyword argument, default value or dict key.
+    Placeholders (`changeme`, `your-api-key`, `<token>`) and test files are not reported.
+    The value itself never appears in any report.
+
+    ## Why is this bad
+    Source code is copied to laptops, CI logs, forks and package indexes; a key in it is a
+    key published. Rotating it after the fact is an incident, and assistants paste the real
+    key from the prompt straight into the code.
+
+    ## Example
+    ```python
+    stripe.api_key = "sk_live_..."
+    ```
+
+    ## Use instead
+    ```python
+    stripe.api_key = os.environ["STRIPE_API_KEY"]
+    ```
+    Read secrets from the environment or a secret manager at start-up.
+
+    ## Known limitations
+    A key split over a concatenation of literals is not reassembled.
+
+    ## References
+    - https://github.com/Yelp/detect-secrets
+    """
+
+    meta = RuleMeta(
+        code="PG730",
+        name="hardcoded-secret",
+        category="security.secrets",
+        severity=Severity.HIGH,
+        confidence=Confidence.HIGH,
+        cwe=(cwe.HARDCODED_CREDENTIALS,),
+        message="{kind} is written into the source, so everyone with the code (or a leaked copy) holds the credential",
+        tags=("secrets",),
+    )
+
+    flagged = (
+        """
+        import stripe
+
+        stripe.api_key = "sk_live_" + "51HqLyjWDarjtT1zdp7dcXYZ"  # todo-error: PG730
+        AWS_ACCESS_KEY_ID = "AKIAIOSFODNN7QZ3HJ2K"  # error: PG730
+        DATABASE_PASSWORD = "Xk9#mQ2$vL7pR4wZ"  # error: PG730
+
+        def client(token="ghp_16C7e42F292c6912E7710c838347Ae178B4a"):  # error: PG730
+            return {"client_secret": "a8Fj2kQ9zLp4Wm7R"}  # error: PG730
+        """,
+    )
+    clean = (
+        """
+        import os
+
+        DATABASE_PASSWORD = os.environ["DATABASE_PASSWORD"]
+        API_KEY = "your-api-key-here"
+        SECRET_KEY = "changeme"
+        TOKEN_URL = "https://auth.example.com/oauth/token"
+        PASSWORD_FIELD = "password"
+        password_hash_format = "%(algorithm)s$%(salt)s$%(hash)s"
+        """,
+    )
+
+    def visit_Constant(self, node: ast.Constant, ctx: FileContext) -> None:
+        if not isinstance(node.value, str) or ctx.is_test_file:
+            return
+        kind = provider_secret(node.value)
+        if kind is not None:
+            ctx.report(node, kind=f"a {kind}")
+            return
+        name = self._bound_name(node, ctx)
+        if name and looks_like_credential(name, node.value):
+            ctx.report(node, kind=f"a literal value of `{name}`")
+
+    @staticmethod
+    def _bound_name(node: ast.Constant, ctx: FileContext) -> str | None:
+        parent = ctx.parent()
+        if isinstance(parent, (ast.Assign, ast.AnnAssign)) and parent.value is node:
+            targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
+            return next((n for n in map(_target_name, targets) if n), None)
+        if isinstance(parent, ast.keyword) and parent.arg:
+            return parent.arg
+        if isinstance(parent, ast.Dict):
+            for key, value in zip(parent.keys, parent.values):
+                if value is node and isinstance(key, ast.Constant) and isinstance(key.value, str):
+                    return key.value
+        if isinstance(parent, ast.arguments):
+            positional = [*parent.posonlyargs, *parent.args]
+            for arg, default in zip(positional[len(positional) - len(parent.defaults):], parent.defaults):
+                if default is node:
+                    return arg.arg
+            for arg, kw_default in zip(parent.kwonlyargs, parent.kw_defaults):
+                if kw_default is node:
+                    return arg.arg
+        return None
