@@ -1,0 +1,1 @@
+"""PG8xx: failure modes typical of generated code: placeholders, invented imports and APIs."""

@@ -1,0 +1,124 @@
+"""Small questions the security rules share: literal values, dev entry points, names of secrets."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from prodgate.static.context import FileContext
+from prodgate.static.index import ProjectIndex
+from prodgate.static.names import resolve_relative
+
+# Words in a name that say the value guards access: a token, a password, a key, a signature.
+SECRET_NAME = re.compile(
+    r"(?:^|_)(?:token|password|passwd|pwd|secret|key|apikey|nonce|salt|otp|csrf|session|sessionid|"
+    r"reset|signature|sig|hmac|auth|credential|credentials|pin|passphrase|verification|verify|invite|"
+    r"activation|magic)(?:_|s?$)",
+)
+# Names of functions that produce such values (``generate_token``, ``make_password``, ``new_api_key``).
+SECRET_FUNCTION = re.compile(
+    r"(?:token|password|passwd|secret|api_?key|nonce|salt|otp|csrf|session_?id|reset|signature|"
+    r"verification|verify|activation|invite|magic_link|passphrase|credential)",
+)
+
+
+def is_constant(node: ast.AST | None, value: object) -> bool:
+    """True when ``node`` is the literal ``value`` (``True`` is not ``1``)."""
+    return isinstance(node, ast.Constant) and type(node.value) is type(value) and node.value == value
+
+
+def keyword_is(call: ast.Call, name: str, value: object) -> bool:
+    keyword = FileContext.keyword(call, name)
+    return keyword is not None and is_constant(keyword.value, value)
+
+
+def is_main_guard(node: ast.AST) -> bool:
+    """``if __name__ == "__main__":``"""
+    if not isinstance(node, ast.If) or not isinstance(node.test, ast.Compare):
+        return False
+    operands = [node.test.left, *node.test.comparators]
+    return (any(isinstance(o, ast.Name) and o.id == "__name__" for o in operands)
+            and any(is_constant(o, "__main__") for o in operands))
+
+
+def in_main_guard(ctx: FileContext) -> bool:
+    """Inside ``if __name__ == "__main__":`` (a local development entry point), at any depth."""
+    return any(is_main_guard(node) for node in ctx.parents)
+
+
+def name_of(node: ast.AST | None) -> str:
+    """The last identifier of a name, attribute or subscript key (``self.reset_token`` -> ``reset_token``)."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str):
+        return node.slice.value
+    if isinstance(node, ast.arg):
+        return node.arg
+    return ""
+
+
+def snake(name: str) -> str:
+    """``resetToken`` -> ``reset_token``, lower-cased, so one pattern serves every spelling."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
+
+
+def names_secret(name: str) -> bool:
+    return bool(name) and SECRET_NAME.search(snake(name)) is not None
+
+
+def function_makes_secret(name: str) -> bool:
+    return bool(name) and SECRET_FUNCTION.search(snake(name)) is not None
+
+
+# Path parts that mark settings meant for a developer's machine, CI or tests.
+NON_PRODUCTION_PARTS = frozenset({
+    "dev", "devel", "develop", "development", "local", "test", "tests", "testing", "ci", "debug", "example",
+    "examples", "sample", "samples", "demo", "docs", "doc", "tutorial", "scripts", "sandbox",
+})
+DJANGO_SETTING_NAMES = frozenset({"INSTALLED_APPS", "MIDDLEWARE", "ROOT_URLCONF", "SECRET_KEY", "DATABASES"})
+
+
+def _path_words(path: str) -> set[str]:
+    stem = path.rsplit(".", 1)[0]
+    return {word for word in re.split(r"[/_.\-]+", stem.lower()) if word}
+
+
+def production_settings(ctx: FileContext) -> bool:
+    """The module is a Django settings module, and nothing in its path says it is for development or tests."""
+    state = ctx.shared("django-settings")
+    if "production" not in state:
+        words = _path_words(ctx.path)
+        named = "settings" in words
+        defines = {
+            target.id for statement in ctx.tree.body if isinstance(statement, ast.Assign)
+            for target in statement.targets if isinstance(target, ast.Name)
+        }
+        looks_like = named or len(defines & DJANGO_SETTING_NAMES) >= 2
+        state["production"] = looks_like and not (words & NON_PRODUCTION_PARTS) and not ctx.is_test_file
+    return bool(state["production"])
+
+
+SETTINGS_FACT = "django-setting"
+
+
+def publish_setting(ctx: FileContext, name: str, safe: bool) -> None:
+    """Tell the project index whether this settings module sets ``name`` safely."""
+    ctx.publish(SETTINGS_FACT, f"{ctx.module}.{name}", safe)
+
+
+def publish_star_import(node: ast.ImportFrom, ctx: FileContext) -> None:
+    """Record ``from .base import *`` in a module: its settings extend (and override) ``base``'s."""
+    if len(ctx.parents) == 1 and any(alias.name == "*" for alias in node.names):
+        source = resolve_relative(ctx.module, ctx.is_package, node.level, node.module) if node.level else node.module
+        ctx.publish(SETTINGS_FACT, f"{ctx.module}.*{source}", True)
+
+
+def set_safely_downstream(index: ProjectIndex, module: str, name: str) -> bool:
+    """A settings module that star-imports ``module`` (``production.py`` over ``base.py``) sets ``name`` safely."""
+    for other in index.modules.values():
+        facts = other.facts.get(SETTINGS_FACT, {})
+        if facts.get(f"{other.module}.*{module}") and facts.get(f"{other.module}.{name}") is True:
+            return True
+    return False
