@@ -6,6 +6,7 @@ import ast
 
 from prodgate.static.context import FileContext
 
+EXPLANATION_WORDS = 4
 DIRECTIVES = ("error:", "todo-", "noqa", "type:", "pragma", "pylint:", "prodgate", "nosec", "fmt:")
 SKIPPED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.ExceptHandler)
 BROAD = frozenset({"Exception", "BaseException", "builtins.Exception", "builtins.BaseException"})
@@ -29,14 +30,16 @@ def uses_name(nodes: list[ast.stmt], name: str) -> bool:
 
 def has_comment(ctx: FileContext, handler: ast.ExceptHandler) -> bool:
     """True when a comment explains the handler (just above the ``except``, on it or inside it):
-    a deliberate choice. Tool directives (``# noqa``, ``# type:``, example annotations) do not count."""
+    a deliberate choice. A shrug (``# ignore``, ``# best effort``) and tool directives (``# noqa``,
+    ``# type:``, example annotations) do not count."""
     end = handler.end_lineno or handler.lineno
+    words = 0
     for number in range(handler.lineno - 1, end + 1):
         _, hash_mark, comment = ctx.line(number).partition("#")
         explains = hash_mark and not comment.strip().lower().startswith(DIRECTIVES)
         if explains and (number >= handler.lineno or ctx.line(number).lstrip().startswith("#")):
-            return True
-    return False
+            words += len(comment.split())
+    return words >= EXPLANATION_WORDS
 
 
 def handler_nodes(handler: ast.ExceptHandler) -> list[ast.AST]:

@@ -7,6 +7,7 @@ from prodgate.core.finding import Confidence, Severity
 from prodgate.core.rule import Rule, RuleMeta
 from prodgate.static.context import FileContext
 from prodgate.static.rules.errors._helpers import catches_broadly, has_comment, uses_name
+from prodgate.static.rules.resilience._helpers import is_remote_call
 
 CLEANUP_WORDS = ("close", "shutdown", "quit", "disconnect", "unlink", "remove", "cleanup", "terminate", "kill")
 IMPORTERS = frozenset({"importlib.import_module", "__import__", "django.utils.module_loading.import_string"})
@@ -29,9 +30,6 @@ def _only_swallows(body: list[ast.stmt]) -> bool:
             continue
         if isinstance(statement, ast.Return) and _is_default(statement.value):
             continue
-        if (isinstance(statement, ast.Assign) and all(isinstance(t, ast.Name) for t in statement.targets)
-                and _is_default(statement.value)):
-            continue
         return False
     return True
 
@@ -41,11 +39,16 @@ def _callee(call: ast.Call) -> str:
     return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
 
 
-def _best_effort(ctx: FileContext, attempt: ast.Try) -> bool:
-    """A ``try`` that only closes or removes things, or only probes an optional import."""
+def _deliberate(ctx: FileContext, attempt: ast.Try) -> bool:
+    """A ``try`` whose failure is an expected outcome: it only closes or removes things, only probes
+    an optional import, computes without calling anything, or is a "safe" wrapper
+    (``try: return parse(x)``) around a call that is not a remote one."""
     calls = [n for s in attempt.body for n in ast.walk(s) if isinstance(n, ast.Call)]
     if not calls:
-        return False
+        return True
+    if (len(attempt.body) == 1 and isinstance(attempt.body[0], ast.Return)
+            and not any(is_remote_call(ctx, call) for call in calls)):
+        return True
     if all(ctx.call_name(call) in IMPORTERS for call in calls):
         return True
     return all(any(word in _callee(call).lower() for word in CLEANUP_WORDS) for call in calls)
@@ -84,13 +87,14 @@ class BroadExceptionSwallowed(Rule):
     Catch the exceptions you expect, and log (with the traceback) or re-raise the rest.
 
     ## Known limitations
-    Deliberate, documented swallows are left alone: a handler with a comment explaining it, a
-    `try` that only closes or removes resources (`close()`, `shutdown()`, `unlink()`) or only
-    probes an optional import, and `__del__` methods. A handler that returns a variable is
-    treated as returning a default. Filters and parsers that return `None` on any bad input by
-    design (for example a `parse_date_safe()` helper) are reported unless commented; handlers
-    that return or assign a default are reported with medium confidence, handlers that only
-    `pass` or `continue` with high confidence.
+    Deliberate swallows are left alone: a handler with a comment explaining it, a `try` that
+    only closes or removes resources (`close()`, `shutdown()`, `unlink()`), only probes an
+    optional import, calls nothing, or is a "safe" wrapper `try: return parse(value)` around a
+    call that is not remote (a database or HTTP call still counts), and `__del__` methods. A
+    handler that assigns a fallback value (`encoding = "ascii"`) is taken as a deliberate
+    fallback and missed even when it hides an outage. A handler that returns a variable is treated
+    as returning a default. Handlers that return a default are reported with medium confidence,
+    handlers that only `pass` or `continue` with high confidence.
 
     ## References
     - https://docs.python.org/3/tutorial/errors.html#handling-exceptions
@@ -116,7 +120,7 @@ class BroadExceptionSwallowed(Rule):
                 try:
                     post(job)
                 except:  # error: PG201
-                    continue
+                    continue  # skip bad jobs
         """,
         """
         import json
@@ -130,11 +134,29 @@ class BroadExceptionSwallowed(Rule):
                 pass
             return flags
 
-        def refund_amount(order):
+        def refund_amount(order, ledger):
             try:
-                return order.payment.captured - order.payment.refunded
+                captured = ledger.captured(order.charge_id)
+                return captured - ledger.refunded(order.charge_id)
             except (KeyError, Exception):  # error: PG201
                 return 0
+        """,
+        """
+        import requests
+
+        def get_customer(url):
+            try:
+                return requests.get(url, timeout=5).json()
+            except Exception:  # error: PG201
+                return None
+        """,
+        """
+        def find_encoding(locale):
+            try:
+                encoding = locale.getlocale()[1]
+            except Exception:  # todo-error: PG201
+                encoding = "ascii"
+            return encoding
         """,
     )
     clean = (
@@ -157,6 +179,21 @@ class BroadExceptionSwallowed(Rule):
                     post(job)
                 except Exception:
                     raise
+        """,
+        """
+        from datetime import datetime
+
+        def parse_date_safe(value):
+            try:
+                return datetime.fromisoformat(value)
+            except Exception:
+                return None
+
+        def add(value, arg):
+            try:
+                return value + arg
+            except Exception:
+                return ""
         """,
         """
         class Connection:
@@ -187,7 +224,7 @@ class BroadExceptionSwallowed(Rule):
         attempt = ctx.parent()
         if (function is not None and function.name == "__del__") or has_comment(ctx, node):
             return
-        if isinstance(attempt, ast.Try) and _best_effort(ctx, attempt):
+        if isinstance(attempt, ast.Try) and _deliberate(ctx, attempt):
             return
         silent = all(isinstance(s, (ast.Pass, ast.Continue, ast.Expr)) for s in node.body)
         ctx.report(node, handler=handler, confidence=None if silent else Confidence.MEDIUM)
