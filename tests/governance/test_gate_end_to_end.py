@@ -262,3 +262,21 @@ def test_uncommitted_edits_are_named_in_a_warning(repo: Repo, capsys: pytest.Cap
     assert main(["gate", str(repo.root), "--no-cache", "--jobs", "1", "--format", "json"]) == 1
     assert capsys.readouterr().err == ("prodgate: warning: uncommitted edits in payments/charge.py; findings are for the "
                                        "working tree, lines and provenance for HEAD\n")
+
+
+def test_every_run_is_recorded_in_the_ledger_unless_told_not_to(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    ledger = pytest.importorskip("prodgate.governance.ledger", reason="the ledger module has not landed")
+    from prodgate.core.config import load_config
+
+    _project(repo)
+    _risky_change(repo)
+    assert main(["gate", str(repo.root), "--no-cache", "--jobs", "1", "--no-ledger"]) == 1
+    code = main(["gate", str(repo.root), "--no-cache", "--jobs", "1"])
+    assert code == 1, capsys.readouterr().err
+    capsys.readouterr()
+    with ledger.Ledger.for_config(load_config(repo.root)) as stored:
+        runs = stored.runs()
+        assert [(r.verdict, r.changes, r.findings, r.unmet) for r in runs] == [("fail", 1, 1, 2)]
+        recorded = stored.run(runs[0].id).run
+    assert recorded.changes[0].provenance.tool == "claude-code"
+    assert recorded.unmet[1].endswith("[policy.high.require-approval]")

@@ -203,8 +203,9 @@ def run_gate(config: Config, options: GateOptions) -> GateOutcome:
 def record_in_ledger(run: GateRun, config: Config) -> bool:
     """Store ``run`` in the audit ledger: the integration point with ``prodgate.governance.ledger``.
 
-    The ledger module offers ``record(run: GateRun, config: Config)``; until it is installed the run
-    is not stored and this returns False.
+    The ledger module offers ``record(run: GateRun, config: Config)`` and raises its ``LedgerError``
+    (turned into ``GateError``) when the database cannot be written; without the module the run is
+    not stored and this returns False.
     """
     try:
         ledger = importlib.import_module(LEDGER_MODULE)
@@ -212,8 +213,8 @@ def record_in_ledger(run: GateRun, config: Config) -> bool:
         if exc.name != LEDGER_MODULE:
             raise
         return False
-    record = getattr(ledger, "record", None)
-    if record is None:
-        return False
-    record(run, config)
+    try:
+        ledger.record(run, config)
+    except ledger.LedgerError as exc:
+        raise GateError(f"the gate run was not recorded in the ledger: {exc}") from None
     return True
