@@ -122,3 +122,18 @@ def set_safely_downstream(index: ProjectIndex, module: str, name: str) -> bool:
         if facts.get(f"{other.module}.*{module}") and facts.get(f"{other.module}.{name}") is True:
             return True
     return False
+
+
+def constructor_name(expr: ast.expr, ctx: FileContext) -> str | None:
+    """``ctx.constructor_name``, also for names bound by an enclosing ``with Call() as name:``
+    (the engine binds those only once the ``with`` statement is left)."""
+    found = ctx.constructor_name(expr)
+    if found is not None or not isinstance(expr, ast.Name):
+        return found
+    for node in ctx.ancestors():
+        if isinstance(node, (ast.With, ast.AsyncWith)):
+            for item in node.items:
+                if (isinstance(item.optional_vars, ast.Name) and item.optional_vars.id == expr.id
+                        and isinstance(item.context_expr, ast.Call)):
+                    return ctx.call_name(item.context_expr)
+    return None
