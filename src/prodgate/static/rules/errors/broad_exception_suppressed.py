@@ -37,6 +37,9 @@ class BroadExceptionSuppressed(Rule):
     ```
     Suppress only the specific exceptions you expect (`suppress(FileNotFoundError)`).
 
+    ## Known limitations
+    Test files are not checked.
+
     ## References
     - https://docs.python.org/3/library/contextlib.html#contextlib.suppress
     """
@@ -81,7 +84,7 @@ class BroadExceptionSuppressed(Rule):
     )
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
-        if ctx.call_name(node) != SUPPRESS:
+        if ctx.call_name(node) != SUPPRESS or ctx.is_test_file:
             return
         for argument in node.args:
             if ctx.qualname(argument) in BROAD:

@@ -95,6 +95,7 @@ class BroadExceptionSwallowed(Rule):
     fallback and missed even when it hides an outage. A handler that returns a variable is treated
     as returning a default. Handlers that return a default are reported with medium confidence,
     handlers that only `pass` or `continue` with high confidence.
+    Test files are not checked.
 
     ## References
     - https://docs.python.org/3/tutorial/errors.html#handling-exceptions
@@ -218,7 +219,7 @@ class BroadExceptionSwallowed(Rule):
 
     def visit_ExceptHandler(self, node: ast.ExceptHandler, ctx: FileContext) -> None:
         handler = catches_broadly(ctx, node)
-        if handler is None or not _only_swallows(node.body) or (node.name and uses_name(node.body, node.name)):
+        if ctx.is_test_file or handler is None or not _only_swallows(node.body) or (node.name and uses_name(node.body, node.name)):
             return
         function = ctx.function()
         attempt = ctx.parent()

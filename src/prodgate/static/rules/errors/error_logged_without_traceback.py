@@ -66,6 +66,7 @@ class ErrorLoggedWithoutTraceback(Rule):
     (`logger`, `log`, `LOGGER`). A handler that re-raises the exception (bare `raise`, `raise e`,
     `raise ... from e`) is not reported: the traceback reaches whoever handles it next. When the
     message includes the exception, the finding has medium confidence.
+    Test files are not checked.
 
     ## References
     - https://docs.python.org/3/library/logging.html#logging.Logger.exception
@@ -130,6 +131,8 @@ class ErrorLoggedWithoutTraceback(Rule):
     )
 
     def visit_ExceptHandler(self, node: ast.ExceptHandler, ctx: FileContext) -> None:
+        if ctx.is_test_file:
+            return
         nodes = handler_nodes(node)
         if _reraises(node, nodes):
             return

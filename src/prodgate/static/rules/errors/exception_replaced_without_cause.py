@@ -41,6 +41,7 @@ class ExceptionReplacedWithoutCause(Rule):
     ## Known limitations
     Handlers that do not bind the exception (`except KeyError: raise ConfigError(...)`) are not
     reported: translating an expected exception into a domain error is usually deliberate.
+    Test files are not checked.
 
     ## References
     - https://docs.python.org/3/reference/simple_stmts.html#the-raise-statement
@@ -107,7 +108,7 @@ class ExceptionReplacedWithoutCause(Rule):
     )
 
     def visit_ExceptHandler(self, node: ast.ExceptHandler, ctx: FileContext) -> None:
-        if not node.name or uses_name(node.body, node.name):
+        if not node.name or ctx.is_test_file or uses_name(node.body, node.name):
             return
         for child in handler_nodes(node):
             if isinstance(child, ast.Raise) and child.exc is not None and child.cause is None:

@@ -45,6 +45,7 @@ class RedisClientWithoutTimeout(Rule):
     ## Known limitations
     A URL read from configuration may carry the timeouts as query parameters: `from_url` with a
     non-literal URL is reported with medium confidence.
+    Test files are not checked.
 
     ## References
     - https://redis.readthedocs.io/en/stable/connections.html
@@ -89,6 +90,8 @@ class RedisClientWithoutTimeout(Rule):
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
         name = ctx.call_name(node)
+        if ctx.is_test_file:
+            return
         if name in CLIENTS:
             if not has_any_keyword(ctx, node, TIMEOUTS):
                 ctx.report(node, call=name)

@@ -44,6 +44,7 @@ class ResponseUsedWithoutStatusCheck(Rule):
     ## Known limitations
     A module that installs response hooks (`hooks=` / `event_hooks=`) is assumed to check
     statuses there and is not reported. Checks are matched by line order, not by control flow.
+    Test files are not checked.
 
     ## References
     - https://requests.readthedocs.io/en/latest/user/quickstart/#response-status-codes
@@ -130,7 +131,7 @@ class ResponseUsedWithoutStatusCheck(Rule):
     )
 
     def visit_Attribute(self, node: ast.Attribute, ctx: FileContext) -> None:
-        if node.attr not in BODY_ATTRIBUTES:
+        if node.attr not in BODY_ATTRIBUTES or ctx.is_test_file:
             return
         receiver = node.value
         call = constructor_call(ctx, receiver)

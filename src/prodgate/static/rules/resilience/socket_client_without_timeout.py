@@ -49,6 +49,7 @@ class SocketClientWithoutTimeout(Rule):
     A module that calls `socket.setdefaulttimeout()` is assumed to have set a process-wide
     timeout and is not checked. Clients whose class is chosen at run time (`self.connection_class(...)`)
     are not recognised.
+    Test files are not checked.
 
     ## References
     - https://docs.python.org/3/library/smtplib.html#smtplib.SMTP
@@ -121,7 +122,7 @@ class SocketClientWithoutTimeout(Rule):
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
         name = ctx.call_name(node)
         position = TIMEOUT_POSITIONS.get(name or "")
-        if position is None or ctx.has_splat(node):
+        if position is None or ctx.has_splat(node) or ctx.is_test_file:
             return
         timeout = ctx.argument(node, position, "timeout")
         if (timeout is None or is_none(timeout)) and not self._default_timeout(ctx):
