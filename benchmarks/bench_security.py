@@ -109,9 +109,12 @@ def cyberseceval(target: Path) -> list[Case]:
 def cweval(target: Path) -> list[Case]:
     cases = []
     for file in sorted((BENCH / "cweval-py" / "benchmark" / "core" / "py").glob("*.py")):
-        shutil.copy(file, target / file.name)
-        cwe = int(file.name.split("_")[1])
-        cases.append(Case(file.name, cwe, file.name.endswith("_test.py"), "cweval"))
+        insecure = file.name.endswith("_test.py")
+        # The insecure references live in the corpus's pytest files; tools that skip test files
+        # would never look at them, so they are copied under a neutral name.
+        name = file.name.replace("_test.py", "_insecure.py") if insecure else file.name
+        shutil.copy(file, target / name)
+        cases.append(Case(name, int(file.name.split("_")[1]), insecure, "cweval"))
     return cases
 
 

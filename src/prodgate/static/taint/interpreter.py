@@ -176,7 +176,7 @@ class Interpreter:
     def _statement(self, node: ast.stmt, env: Env) -> Env | None:
         method = getattr(self, f"_stmt_{node.__class__.__name__}", None)
         if method is not None:
-            return method(node, env)  # type: ignore[no-any-return]
+            return method(node, env)  # type: ignore[no-any-return,unused-ignore]
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             env = dict(env)
             env.pop(node.name, None)
@@ -416,7 +416,7 @@ class Interpreter:
         method = getattr(self, f"_expr_{node.__class__.__name__}", None)
         if method is None:
             return combine(self._expr(child, env) for child in ast.iter_child_nodes(node) if isinstance(child, ast.expr))
-        return method(node, env)  # type: ignore[no-any-return]
+        return method(node, env)  # type: ignore[no-any-return,unused-ignore]
 
     def _expr_Constant(self, node: ast.Constant, env: Env) -> Value:
         return constant(node.value)
@@ -506,8 +506,9 @@ class Interpreter:
             if base.items is not None and isinstance(key.const, int) and -len(base.items) <= key.const < len(base.items):
                 return base.items[key.const]
             if isinstance(base.const, (str, bytes, tuple, list, dict)):
+                container_value: Any = base.const
                 try:
-                    return constant(base.const[key.const])  # type: ignore[index]
+                    return constant(container_value[key.const])
                 except (IndexError, KeyError, TypeError):
                     return CLEAN
         return collapse(base)
@@ -938,10 +939,11 @@ class Interpreter:
             if command.tainted_for("command"):
                 self._hit("command", node, command, qualname)
             return
-        program = command.items[0].possible() if command.items else frozenset()
+        items = command.items or ()
+        program = items[0].possible() if items else frozenset()
         if program and program <= spec.SHELLS:
-            flags = [i for i, item in enumerate(command.items) if item.const in ("-c", "/c", "/C", "-Command")]
-            for item in command.items[(flags[0] + 1 if flags else 1):]:
+            flags = [i for i, item in enumerate(items) if item.const in ("-c", "/c", "/C", "-Command")]
+            for item in items[(flags[0] + 1 if flags else 1):]:
                 if item.tainted_for("command"):
                     self._hit("command", node, item, qualname)
                     return
@@ -1091,13 +1093,15 @@ def _join_envs(a: Env | None, b: Env | None) -> Env | None:
         return None if b is None else dict(b)
     if b is None:
         return dict(a)
-    merged = {}
+    merged: Env = {}
     for key in a.keys() | b.keys():
         left, right = a.get(key), b.get(key)
-        if left is None or right is None:
-            merged[key] = left or right  # type: ignore[assignment]
-        else:
+        if left is not None and right is not None:
             merged[key] = join(left, right)
+        elif left is not None:
+            merged[key] = left
+        elif right is not None:
+            merged[key] = right
     return merged
 
 

@@ -8,13 +8,15 @@ by all of them through ``ctx.shared``.
 from __future__ import annotations
 
 import ast
+import re
 from typing import Any, ClassVar
 
-from prodgate.core.finding import FlowStep, Location
+from prodgate.core.finding import Confidence, FlowStep, Location
 from prodgate.core.rule import Rule
 from prodgate.static.context import FileContext
 from prodgate.static.index import ProjectIndex
-from prodgate.static.taint.interpreter import FunctionTaint, Interpreter
+from prodgate.static.taint import spec
+from prodgate.static.taint.interpreter import FunctionTaint, Interpreter, SinkHit
 from prodgate.static.taint.values import Value
 
 FACT = "taint"
@@ -70,17 +72,21 @@ class TaintRule(Rule):
     sink: ClassVar[str]
 
     def visit_Module(self, node: ast.Module, ctx: FileContext) -> None:
-        self._report(analyse(node, ctx), ctx)
+        self._report(analyse(node, ctx), ctx, None)
 
     def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> None:
-        self._report(analyse(node, ctx), ctx)
+        self._report(analyse(node, ctx), ctx, node)
 
     visit_AsyncFunctionDef = visit_FunctionDef
 
-    def _report(self, result: FunctionTaint, ctx: FileContext) -> None:
+    def _report(self, result: FunctionTaint, ctx: FileContext,
+                function: ast.FunctionDef | ast.AsyncFunctionDef | None) -> None:
         reported: set[tuple[int, int]] = ctx.state().setdefault("reported", set())
         for hit in result.hits:
-            if hit.kind != self.sink or not any(o.kind in ("source", "call") for o in hit.value.origins):
+            if hit.kind != self.sink:
+                continue
+            if not any(o.kind in ("source", "call") for o in hit.value.origins):
+                self._report_entry_point(hit, ctx, function, reported)
                 continue
             where = (getattr(hit.node, "lineno", 0), getattr(hit.node, "col_offset", 0))
             if where in reported:
@@ -88,14 +94,39 @@ class TaintRule(Rule):
             reported.add(where)
             flow = tuple(FlowStep(Location(ctx.path, s.line, s.column, s.end_line, s.end_column), s.text)
                          for s in hit.value.steps)
-            fields = {"source": _source_name(hit.value), "sink": hit.callee}
+            source = _source_name(hit.value)
             if any(o.kind == "source" for o in hit.value.origins):
-                ctx.report(hit.node, flow=flow, **fields)
+                ctx.report(hit.node, flow=flow, source=source, sink=hit.callee)
             else:
                 calls = tuple(sorted(o.name for o in hit.value.origins if o.kind == "call"))
-                ctx.report(hit.node, flow=flow, requires=("taint", *calls), **fields)
+                ctx.report(hit.node, flow=flow, requires=("taint", *calls), source=source, sink=hit.callee)
+
+    def _report_entry_point(self, hit: SinkHit, ctx: FileContext,
+                            function: ast.FunctionDef | ast.AsyncFunctionDef | None, reported: set[tuple[int, int]]) -> None:
+        """A parameter of a public module-level function reaching an interpreter sink: reported
+        (with medium confidence) once the project phase shows nothing in the project calls it, so
+        its arguments come from outside."""
+        params = sorted((o for o in hit.value.origins if o.kind == "param"), key=lambda o: o.index)
+        hint = spec.PARAMETER_SINKS.get(self.sink)
+        if (function is None or not params or hint is None or not re.search(hint, hit.value.text)
+                or function.name.startswith("_") or ctx.scopes.qualname or ctx.is_test_file):
+            return
+        where = (getattr(hit.node, "lineno", 0), getattr(hit.node, "col_offset", 0))
+        if where in reported:
+            return
+        reported.add(where)
+        origin = params[0]
+        step = FlowStep(Location(ctx.path, origin.line, origin.column, origin.line, origin.column + len(origin.name)),
+                        f"parameter `{origin.name}` of `{function.name}`, called from outside the project")
+        flow = (step, *(FlowStep(Location(ctx.path, s.line, s.column, s.end_line, s.end_column), s.text)
+                        for s in hit.value.steps))
+        ctx.report(hit.node, flow=flow, confidence=Confidence.MEDIUM,
+                   requires=("entry", f"{ctx.module}.{function.name}"),
+                   source=f"parameter `{origin.name}` of the entry point `{function.name}`", sink=hit.callee)
 
     def confirm(self, query: tuple[str, ...], index: ProjectIndex) -> bool:
+        if query[0] == "entry":
+            return not index.callers.get(query[1])
         return any(_call_returns_taint(index, name, self.sink) for name in query[1:])
 
 

@@ -30,6 +30,14 @@ SOURCE_CALLS = {
     "sys.stdin.readlines": "stdin",
 }
 SOURCE_NAMES = {"sys.argv": "sys.argv"}
+# Sinks where a parameter of an uncalled public function (an entry point of the project) counts as
+# outside input: the interpreters whose injection is catastrophic, when the parameter is formatted
+# into a statement whose constant text matches the pattern (a bare pass-through is a wrapper API).
+PARAMETER_SINKS: dict[str, str] = {
+    "sql": r"(?i)\b(select|insert|update|delete|replace|create|drop|alter|where|values|from)\b",
+    "command": r"\w",
+    "code": r"\w",
+}
 # Local input (command line, stdin) is typed by whoever runs the program: it is reported only where
 # it crosses into an interpreter (a service that shells out, queries or unpickles what it is fed).
 LOCAL_INPUT_SINKS = frozenset({"command", "sql", "deserialization"})

@@ -70,7 +70,7 @@ class Value:
     def with_step(self, step: Step | None) -> Value:
         if step is None or not self.origins or (self.steps and self.steps[-1].line == step.line):
             return self
-        return replace(self, steps=(self.steps + (step,))[-MAX_STEPS:])
+        return replace(self, steps=(*self.steps, step)[-MAX_STEPS:])
 
     def cleaned(self, sinks: Iterable[str]) -> Value:
         return replace(self, clean_for=self.clean_for | frozenset(sinks)) if self.origins else self

@@ -82,7 +82,7 @@ class CookieWithoutSecurityFlags(Rule):
         values = {flag: ctx.keyword(node, flag) for flag in FLAGS}
         constants = {flag: kw.value.value for flag, kw in values.items()
                      if kw is not None and isinstance(kw.value, ast.Constant)}
-        off = [flag for flag in ("secure", "httponly") if flag in constants and constants[flag] is False]
+        off: list[str] = [flag for flag in ("secure", "httponly") if flag in constants and constants[flag] is False]
         if "samesite" in constants and constants["samesite"] in (None, "None") and constants.get("secure") is not True:
             off.append("samesite=None without secure")
         name = ctx.argument(node, 0, "key")

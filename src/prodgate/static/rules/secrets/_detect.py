@@ -7,6 +7,7 @@ import math
 import re
 from collections import Counter
 from functools import lru_cache
+from typing import Any
 
 from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
 from detect_secrets.plugins.base import RegexBasedDetector
@@ -32,7 +33,8 @@ MIN_ENTROPY = 3.0
 
 @lru_cache(maxsize=1)
 def _detectors() -> tuple[RegexBasedDetector, ...]:
-    found = []
+    found: list[RegexBasedDetector] = []
+    plugin: Any
     for plugin in get_mapping_from_secret_type_to_class().values():
         if issubclass(plugin, RegexBasedDetector) and plugin.__name__ not in EXCLUDED_PLUGINS:
             found.append(plugin())
