@@ -15,10 +15,10 @@ SECRET_NAME = re.compile(
     r"reset|signature|sig|hmac|auth|credential|credentials|pin|passphrase|verification|verify|invite|"
     r"activation|magic)(?:_|s?$)",
 )
-# Names of functions that produce such values (``generate_token``, ``make_password``, ``new_api_key``).
+# Names of functions that produce or check such values (``generate_token``, ``hash_password``, ``sign_payload``).
 SECRET_FUNCTION = re.compile(
-    r"(?:token|password|passwd|secret|api_?key|nonce|salt|otp|csrf|session_?id|reset|signature|"
-    r"verification|verify|activation|invite|magic_link|passphrase|credential)",
+    r"(?:token|password|passwd|secret|api_?key|nonce|salt|otp|csrf|session_?id|signature|(?:^|_)sign(?:_|$)|"
+    r"hmac|passphrase|credential|(?:reset|verification|activation|invite|confirm|auth|login)_?code|(?:^|_)pin(?:_|$))",
 )
 
 

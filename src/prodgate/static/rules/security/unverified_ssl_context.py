@@ -109,9 +109,9 @@ class UnverifiedSslContext(Rule):
     )
 
     def visit_Attribute(self, node: ast.Attribute, ctx: FileContext) -> None:
-        if node.attr.startswith("_create_") and ctx.qualname(node) in UNVERIFIED_FACTORIES:
-            if not isinstance(ctx.parent(), ast.Assign) or self._assigned_value(node, ctx):
-                ctx.report(node, what=ctx.qualname(node))
+        if (node.attr.startswith("_create_") and ctx.qualname(node) in UNVERIFIED_FACTORIES
+                and not self._assignment_target(node, ctx)):
+            ctx.report(node, what=ctx.qualname(node))
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
         if ctx.call_name(node) in WRAP_SOCKET:
@@ -129,10 +129,10 @@ class UnverifiedSslContext(Rule):
                 ctx.report(node, what=ast.unparse(node).strip())
 
     @staticmethod
-    def _assigned_value(node: ast.Attribute, ctx: FileContext) -> bool:
-        """The factory is the assigned value (``x = ssl._create_unverified_context``), not a target."""
+    def _assignment_target(node: ast.Attribute, ctx: FileContext) -> bool:
+        """The factory is replaced (``ssl._create_unverified_context = ...``), not used."""
         parent = ctx.parent()
-        return isinstance(parent, ast.Assign) and parent.value is node
+        return isinstance(parent, ast.Assign) and any(t is node for t in parent.targets)
 
     @staticmethod
     def _server_context(expr: ast.expr, ctx: FileContext) -> bool:
