@@ -72,6 +72,8 @@ class FunctionTaint:
     returned: Value = CLEAN
     hits: list[SinkHit] = field(default_factory=list)
     self_attrs: dict[str, Value] = field(default_factory=dict)
+    # Calls into other modules that pass outside input: (call, callee, {argument index: value}).
+    outgoing: list[tuple[ast.Call, str, dict[int, Value]]] = field(default_factory=list)
 
 
 def _step(ctx: FileContext, node: ast.AST, label: str = "") -> Step:
@@ -726,6 +728,7 @@ class Interpreter:
             result = combine(everything)
         else:
             marks = ",".join(str(i) for i, a in enumerate(args) if _untrusted(a))
+            self.result.outgoing.append((node, qualname, {i: a for i, a in enumerate(args) if _untrusted(a)}))
             origin = Origin("call", f"{qualname}|{marks}", node.lineno, self.ctx.column(node.lineno, node.col_offset))
             base = combine(everything)
             result = replace(base, origins=frozenset({origin}) | {o for o in base.origins if o.kind == "param"},

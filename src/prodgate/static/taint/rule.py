@@ -53,6 +53,10 @@ def analyse(node: ast.AST, ctx: FileContext) -> FunctionTaint:
                 summary["clean"] = sorted(result.returned.clean_for)
             if node.name == "__init__" and result.self_attrs:
                 summary["self"] = {k: _deps(v) for k, v in result.self_attrs.items() if v.origins}
+            sinks = sorted({(o.index, hit.kind, hit.callee) for hit in result.hits for o in hit.value.origins
+                            if o.kind == "param" and hit.kind not in hit.value.clean_for})
+            if sinks:
+                summary["sinks"] = [list(entry) for entry in sinks]
             if summary:
                 ctx.publish(FACT, qualname, summary)
     return cache[key]
@@ -82,6 +86,7 @@ class TaintRule(Rule):
     def _report(self, result: FunctionTaint, ctx: FileContext,
                 function: ast.FunctionDef | ast.AsyncFunctionDef | None) -> None:
         reported: set[tuple[int, int]] = ctx.state().setdefault("reported", set())
+        self._report_outgoing(result, ctx)
         for hit in result.hits:
             if hit.kind != self.sink:
                 continue
@@ -100,6 +105,27 @@ class TaintRule(Rule):
             else:
                 calls = tuple(sorted(o.name for o in hit.value.origins if o.kind == "call"))
                 ctx.report(hit.node, flow=flow, requires=("taint", *calls), source=source, sink=hit.callee)
+
+    def _report_outgoing(self, result: FunctionTaint, ctx: FileContext) -> None:
+        """Outside input passed to a function of another module: reported at the call when the
+        callee's published summary shows that argument reaching this rule's sink."""
+        reported: set[tuple[int, int]] = ctx.state().setdefault("outgoing", set())
+        for call, callee, arguments in result.outgoing:
+            where = (call.lineno, call.col_offset)
+            if where in reported or "." not in callee:
+                continue
+            for index, value in sorted(arguments.items()):
+                if not value.tainted_for(self.sink):
+                    continue
+                reported.add(where)
+                step = FlowStep(ctx.location(call, "").location, f"passed to `{callee}`, which uses it unchecked")
+                flow = (*(FlowStep(Location(ctx.path, s.line, s.column, s.end_line, s.end_column), s.text)
+                          for s in value.steps), step)
+                requires: tuple[str, ...] = ("sink", callee, str(index))
+                if not any(o.kind == "source" for o in value.origins):
+                    requires += tuple(sorted(o.name for o in value.origins if o.kind == "call"))
+                ctx.report(call, flow=flow, requires=requires, source=_source_name(value), sink=callee)
+                break
 
     def _report_entry_point(self, hit: SinkHit, ctx: FileContext,
                             function: ast.FunctionDef | ast.AsyncFunctionDef | None, reported: set[tuple[int, int]]) -> None:
@@ -127,7 +153,20 @@ class TaintRule(Rule):
     def confirm(self, query: tuple[str, ...], index: ProjectIndex) -> bool:
         if query[0] == "entry":
             return not index.callers.get(query[1])
+        if query[0] == "sink":
+            callee, position = query[1], int(query[2])
+            if not _passes_to_sink(index, callee, position, self.sink):
+                return False
+            return len(query) == 3 or any(_call_returns_taint(index, name, self.sink) for name in query[3:])
         return any(_call_returns_taint(index, name, self.sink) for name in query[1:])
+
+
+def _passes_to_sink(index: ProjectIndex, callee: str, position: int, sink: str) -> bool:
+    function = index.function(callee)
+    if function is None:
+        return False
+    summary = index.fact(FACT, function.qualname) or {}
+    return any(param == position and kind == sink for param, kind, _ in summary.get("sinks", ()))
 
 
 def _marks(text: str) -> set[int]:

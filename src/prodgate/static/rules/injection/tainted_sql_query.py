@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from prodgate.core import cwe
 from prodgate.core.finding import Confidence, Severity
-from prodgate.core.rule import RuleMeta
+from prodgate.core.rule import Example, RuleMeta
 from prodgate.static.taint.rule import TaintRule
 
 
@@ -31,8 +31,9 @@ class TaintedSqlQuery(TaintRule):
     Parameters are sent apart from the statement, so they can never change its structure.
 
     ## Known limitations
-    A query built in one module and executed in another is followed only through the return
-    value of project functions, not through a parameter that reaches a sink in another module.
+    Flows through other modules are followed one call deep in each direction: a value returned
+    by a project function, or an argument that a project function puts into a query; deeper
+    chains across modules are not.
     """
 
     meta = RuleMeta(
@@ -71,6 +72,21 @@ class TaintedSqlQuery(TaintRule):
             sql = build(request.form["user"])
             cursor.execute(sql)  # error: PG701
         """,
+        Example(
+            """
+            from flask import request
+            from shop import repository
+
+            def search():
+                return repository.find_orders(request.args.get("status"))  # error: PG701
+            """,
+            path="shop/views.py",
+            files={
+                "shop/__init__.py": "",
+                "shop/repository.py": "def find_orders(status):\n"
+                                      "    return CURSOR.execute(f\"SELECT * FROM orders WHERE status = '{status}'\")\n",
+            },
+        ),
     )
     clean = (
         """
