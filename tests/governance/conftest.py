@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from .ledger_databases import _no_database_from_the_environment, ledger_url, postgres_url  # noqa: F401
+
 if shutil.which("git") is None:  # pragma: no cover - git is part of every CI image
     pytest.skip("git is not installed", allow_module_level=True)
 

@@ -1,0 +1,1 @@
+"""Alembic migrations of the ledger: ``env.py`` and one revision per schema change under ``versions/``."""

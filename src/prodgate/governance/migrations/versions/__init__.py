@@ -1,0 +1,1 @@
+"""Ledger revisions, oldest first; each names its ``down_revision``."""
