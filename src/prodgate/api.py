@@ -21,6 +21,7 @@ from prodgate.core.registry import REDIRECTS, default_registry
 from prodgate.core.result import RunResult
 from prodgate.core.rule import Rule
 from prodgate.core.selection import select_rules
+from prodgate.deps.environment import Environment, using
 from prodgate.static.cache import Cache
 from prodgate.static.context import RuleSettings
 from prodgate.static.engine import FileResult, Plan, analyse_file, analyse_many
@@ -95,14 +96,15 @@ def _load(files: list[SourceFile], plan: Plan, cache: Cache | None) -> tuple[lis
 
 
 def check_source(text: str, path: str = "snippet.py", config: Config | None = None,
-                 *, select: Sequence[str] | None = None) -> tuple[list[Finding], list[Diagnostic]]:
+                 *, select: Sequence[str] | None = None, python: str | None = None) -> tuple[list[Finding], list[Diagnostic]]:
     """Analyse one in-memory source text (an editor buffer) as if it were the file ``path``."""
     config = config or load_config(Path("."))
     rules = _rules(config, select, None)
     plan = Plan(tuple(r.meta.code for r in rules), _settings(config), target_version(config), 0)
     file = SourceFile(config.root / path, path)
     result = analyse_file(file, text.encode("utf-8", "surrogatepass"), plan)
-    _confirm([result], rules)
+    with using(Environment(config.root, python, plan.target_version, config.root / config["cache-dir"])):
+        _confirm([result], rules)
     findings, problems = apply_suppressions(path, result.findings, result.suppressions,
                                             set(default_registry().codes), set(plan.codes), REDIRECTS)
     return sorted(findings, key=Finding.sort_key), [*result.diagnostics, *problems]
@@ -118,8 +120,13 @@ def check(
     jobs: int | None = None,
     use_cache: bool | None = None,
     progress: Progress | None = None,
+    python: str | None = None,
 ) -> RunResult:
-    """Analyse ``paths`` statically and return every finding and diagnostic."""
+    """Analyse ``paths`` statically and return every finding and diagnostic.
+
+    ``python`` is the interpreter whose installed distributions the dependency rules judge
+    imports and APIs against (default: the running one).
+    """
     started = time.perf_counter()
     targets = [Path(p) for p in paths] or [Path(".")]
     if config is None:
@@ -147,7 +154,8 @@ def check(
             if key is not None and not any(d.unanalysed for d in result.diagnostics):
                 cache.put(key, result)
     results = sorted([*done, *fresh], key=lambda r: r.path)
-    _confirm(results, rules)
+    with using(Environment(config.root, python, plan.target_version, config.root / config["cache-dir"])):
+        _confirm(results, rules)
     findings: list[Finding] = []
     diagnostics: list[Diagnostic] = []
     known = set(default_registry().codes)

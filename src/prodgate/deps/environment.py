@@ -1,0 +1,139 @@
+"""One analysed project's dependency world: target interpreter, installed and declared distributions.
+
+Rules decide in the project phase (``confirm``) against the *active* environment, which
+``prodgate.api`` sets for the duration of a run (``with using(Environment(...))``). Everything is
+computed lazily, on the first question a rule asks, so runs without the ai rules pay nothing.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cached_property
+from pathlib import Path
+
+from packaging.specifiers import SpecifierSet
+from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
+
+from prodgate.deps.declared import Declared, read_declared
+from prodgate.deps.importmap import KNOWN_PROVIDERS, ImportMap, guessed_import_names
+from prodgate.deps.installed import (
+    Distribution,
+    Interpreter,
+    current_interpreter,
+    installed_distributions,
+    modules_on_path,
+    probe_interpreter,
+)
+from prodgate.deps.stdlib import ever_stdlib, stdlib_modules
+
+SOURCE_DIRS = ("", "src", "lib", "python")
+
+
+class Environment:
+    """What the project at ``root`` declares and what the interpreter ``python`` has installed."""
+
+    def __init__(self, root: Path, python: str | None = None, target_version: tuple[int, int] | None = None,
+                 cache_dir: Path | None = None):
+        self.root = root
+        self.python = python
+        self._target_version = target_version
+        self.cache_dir = cache_dir
+
+    @cached_property
+    def interpreter(self) -> Interpreter:
+        return probe_interpreter(self.python) if self.python else current_interpreter()
+
+    @property
+    def target_version(self) -> tuple[int, int]:
+        return self._target_version or self.interpreter.version
+
+    @cached_property
+    def stdlib(self) -> frozenset[str]:
+        return stdlib_modules(self.interpreter.stdlib, self.target_version) | {"__future__", "__main__"}
+
+    @cached_property
+    def any_stdlib(self) -> frozenset[str]:
+        return ever_stdlib(self.interpreter.stdlib)
+
+    @cached_property
+    def distributions(self) -> dict[str, Distribution]:
+        return installed_distributions(self.interpreter.path)
+
+    @cached_property
+    def import_map(self) -> ImportMap:
+        return ImportMap(self.distributions.values())
+
+    @cached_property
+    def importable(self) -> frozenset[str]:
+        return modules_on_path(self.interpreter.path)
+
+    @cached_property
+    def declared(self) -> Declared:
+        return read_declared(self.root)
+
+    @cached_property
+    def declared_modules(self) -> frozenset[str]:
+        """Import names the declared distributions provide (installed metadata, else the usual names)."""
+        names: set[str] = set()
+        for name in self.declared.requirements:
+            dist = self.distributions.get(name)
+            names |= dist.top_level if dist is not None else guessed_import_names(name)
+        return frozenset(names)
+
+    def is_local(self, module: str, importer_dir: str = "") -> bool:
+        """A module or package on disk in the project (source roots, namespace dirs, sibling files)."""
+        for base in {*SOURCE_DIRS, importer_dir}:
+            directory = self.root / base
+            if (directory / module).is_dir() or any((directory / f"{module}{s}").is_file() for s in (".py", ".pyi")):
+                return True
+        return False
+
+    def is_available(self, module: str) -> bool:
+        """Importable in the target environment: standard library, installed or declared."""
+        return (module in self.any_stdlib or module in self.importable or bool(self.import_map.distributions_of(module))
+                or module in self.declared_modules)
+
+    def providers(self, module: str) -> frozenset[str]:
+        return self.import_map.distributions_of(module)
+
+    def is_declared_module(self, module: str) -> bool:
+        providers = self.providers(module) or frozenset(KNOWN_PROVIDERS.get(module, ()))
+        return any(self.declared.is_declared(p) for p in providers) or module in self.declared_modules
+
+    def version_of(self, distribution: str) -> Version | None:
+        """The installed version, else the version a lock file pins."""
+        dist = self.distributions.get(canonicalize_name(distribution))
+        if dist is not None:
+            try:
+                return Version(dist.version)
+            except InvalidVersion:
+                return None
+        return self.declared.pins.get(canonicalize_name(distribution))
+
+    def declared_range(self, distribution: str) -> SpecifierSet | None:
+        return self.declared.requirements.get(canonicalize_name(distribution))
+
+
+_ACTIVE: contextvars.ContextVar[Environment | None] = contextvars.ContextVar("prodgate_environment", default=None)
+
+
+@contextmanager
+def using(environment: Environment) -> Iterator[Environment]:
+    """Make ``environment`` the one rules consult until the block ends."""
+    token = _ACTIVE.set(environment)
+    try:
+        yield environment
+    finally:
+        _ACTIVE.reset(token)
+
+
+def active() -> Environment:
+    """The environment of the current run (the working directory's, with this interpreter, outside a run)."""
+    found = _ACTIVE.get()
+    if found is None:
+        found = Environment(Path.cwd())
+        _ACTIVE.set(found)
+    return found

@@ -1,0 +1,80 @@
+"""Helpers shared by the dependency and API rules (PG820+): where an import sits, and what it names."""
+
+from __future__ import annotations
+
+import ast
+import sys
+from collections.abc import Iterator
+from functools import lru_cache
+
+from prodgate.static.context import FileContext
+from prodgate.static.index import ProjectIndex
+
+IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException",
+                           "builtins.ImportError", "builtins.ModuleNotFoundError", "builtins.Exception",
+                           "builtins.BaseException"})
+RUNNING_STDLIB = frozenset(sys.stdlib_module_names) | frozenset(sys.builtin_module_names) | {"__future__", "__main__"}
+OPTIONAL_IMPORT = "optional-import"
+
+
+def _catches_import_error(ctx: FileContext, handler: ast.ExceptHandler) -> bool:
+    if handler.type is None:
+        return True
+    types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return any((ctx.qualname(t) or ast.unparse(t)) in IMPORT_ERRORS for t in types)
+
+
+def _is_type_checking(ctx: FileContext, test: ast.expr) -> bool:
+    return (ctx.qualname(test) or ast.unparse(test)) in ("TYPE_CHECKING", "typing.TYPE_CHECKING",
+                                                          "typing_extensions.TYPE_CHECKING")
+
+
+def is_optional_import(ctx: FileContext, node: ast.stmt) -> bool:
+    """An import that cannot break the program: guarded by ``except ImportError`` (or broader),
+    only for type checkers (``if TYPE_CHECKING:``), or in a ``find_spec``/``version_info`` branch."""
+    child: ast.AST = node
+    for parent in ctx.ancestors():
+        if isinstance(parent, ast.Try) and child in parent.body:
+            if any(_catches_import_error(ctx, h) for h in parent.handlers):
+                return True
+        elif isinstance(parent, ast.If) and child in parent.body and _is_type_checking(ctx, parent.test):
+            return True
+        child = parent
+    return False
+
+
+def imported_roots(node: ast.Import | ast.ImportFrom) -> Iterator[tuple[str, ast.AST]]:
+    """Top-level module names an absolute import statement loads (with the node to report at)."""
+    if isinstance(node, ast.ImportFrom):
+        if node.level == 0 and node.module:
+            yield node.module.split(".", 1)[0], node
+        return
+    for alias in node.names:
+        yield alias.name.split(".", 1)[0], alias
+
+
+@lru_cache(maxsize=4)
+def project_roots(index: ProjectIndex) -> frozenset[str]:
+    """Top-level names of the modules being analysed."""
+    return frozenset(name.split(".", 1)[0] for name in index.modules)
+
+
+def importer_dir(path: str) -> str:
+    return path.rsplit("/", 1)[0] if "/" in path else ""
+
+
+@lru_cache(maxsize=4)
+def optional_roots(index: ProjectIndex) -> frozenset[str]:
+    """Top-level modules some file of the project imports optionally (``try/except ImportError``):
+    the project treats them as optional everywhere (``if has_simplejson: from simplejson import ...``)."""
+    return frozenset(root for module in index.modules.values() for root in module.facts.get(OPTIONAL_IMPORT, {}))
+
+
+def candidate_imports(node: ast.Import | ast.ImportFrom, ctx: FileContext) -> list[tuple[str, ast.AST]]:
+    """Third-party roots an import statement requires; optional ones are published, not returned."""
+    roots = [(root, at) for root, at in imported_roots(node) if root not in RUNNING_STDLIB]
+    if roots and is_optional_import(ctx, node):
+        for root, _ in roots:
+            ctx.publish(OPTIONAL_IMPORT, root, True)
+        return []
+    return roots

@@ -1,0 +1,138 @@
+from __future__ import annotations
+
+import ast
+
+from prodgate.core import cwe
+from prodgate.core.finding import Confidence, Severity
+from prodgate.core.rule import Example, Rule, RuleMeta
+from prodgate.deps.environment import active
+from prodgate.static.context import FileContext
+from prodgate.static.index import ProjectIndex
+from prodgate.static.rules.ai._deps import (
+    candidate_imports,
+    importer_dir,
+    optional_roots,
+    project_roots,
+)
+
+
+class HallucinatedImport(Rule):
+    """
+    ## What it does
+    Finds imports of top-level modules that nothing provides: not the standard library of the
+    targeted Python version, not the project itself (its modules, source roots and namespace
+    directories), not any distribution installed in the target environment, and not any
+    distribution the project declares (PEP 621, Poetry, requirements files, setup.cfg).
+
+    ## Why is this bad
+    The process dies with `ModuleNotFoundError` at startup, or at the first request that reaches
+    a lazy import. Worse, language models invent plausible package names, and attackers register
+    those names on the package index ("slopsquatting"): the day someone runs `pip install` for the
+    missing name, they install the attacker's code on the production host.
+
+    ## Example
+    ```python
+    import requests_retry_helper
+    ```
+
+    ## Use instead
+    Import a module that exists and declare the distribution that provides it:
+    ```python
+    from urllib3.util import Retry
+    ```
+
+    ## Known limitations
+    Imports guarded by `try/except ImportError` and imports under `if TYPE_CHECKING:` are never
+    reported, and neither are relative imports; a module that any file of the project imports
+    that way counts as optional everywhere. An import made optional by its *caller* (a function
+    whose callers catch `ImportError`) is still reported. `prodgate check --python PATH` decides against
+    another interpreter's environment; `--online` adds the package index's view (see docs/deps.md).
+
+    ## References
+    - https://docs.python.org/3/library/exceptions.html#ModuleNotFoundError
+    - https://en.wikipedia.org/wiki/Slopsquatting
+    """
+
+    meta = RuleMeta(
+        code="PG820",
+        name="hallucinated-import",
+        category="ai.hallucinated-import",
+        severity=Severity.HIGH,
+        confidence=Confidence.HIGH,
+        cwe=(cwe.HALLUCINATED_PACKAGE,),
+        message="`{module}` is provided by no installed or declared distribution, the project or the standard "
+                "library, so the import fails at startup and the name is open to slopsquatting",
+        tags=("dependencies",),
+    )
+
+    flagged = (
+        """
+        import requests_retry_helper  # error: PG820
+        import os, fastjson_schema_tools  # error: PG820
+        """,
+        """
+        from pydantic_settings_loader import EnvLoader  # error: PG820
+
+        def handler(event):
+            import aws_lambda_powertools_utils  # error: PG820
+            return EnvLoader(event)
+        """,
+    )
+    clean = (
+        """
+        import json
+        import yaml
+        from . import helpers
+        from .models import Order
+        from __future__ import annotations
+        """,
+        """
+        try:
+            import ujson_turbo as json
+        except ImportError:
+            import json
+
+        from typing import TYPE_CHECKING
+
+        if TYPE_CHECKING:
+            from mypy_boto3_s3_typed import S3Client
+        """,
+        Example(
+            """
+            import billing
+            from billing.client import charge
+            import acme_ledger_client
+            """,
+            path="app/main.py",
+            files={"billing/__init__.py": "", "billing/client.py": "def charge(): ...\n",
+                   "requirements.txt": "acme-ledger-client==1.4.2\n"},
+        ),
+        """
+        def ipython_shell():
+            from IPython import start_ipython  # todo-ok: PG820
+            start_ipython()
+
+        def shell():
+            try:
+                return ipython_shell()
+            except ImportError:
+                return None
+        """,
+    )
+
+    def visit_Import(self, node: ast.Import, ctx: FileContext) -> None:
+        self._check(node, ctx)
+
+    def visit_ImportFrom(self, node: ast.ImportFrom, ctx: FileContext) -> None:
+        self._check(node, ctx)
+
+    def _check(self, node: ast.Import | ast.ImportFrom, ctx: FileContext) -> None:
+        for root, at in candidate_imports(node, ctx):
+            ctx.report(at, module=root, requires=("import", root, importer_dir(ctx.path)))
+
+    def confirm(self, query: tuple[str, ...], index: ProjectIndex) -> bool:
+        _, module, directory = query
+        if module in project_roots(index) or module in optional_roots(index):
+            return False
+        environment = active()
+        return not environment.is_available(module) and not environment.is_local(module, directory)
