@@ -1,0 +1,211 @@
+from __future__ import annotations
+
+import ast
+import re
+
+from prodgate.core import cwe
+from prodgate.core.finding import Confidence, Severity
+from prodgate.core.rule import Example, Rule, RuleMeta
+from prodgate.static.context import FileContext
+from prodgate.static.index import ProjectIndex
+from prodgate.static.rules.ai._helpers import comment_lines, is_subclassed, looks_like_base_class
+
+EXEMPT_DECORATORS = frozenset({
+    "typing.overload", "typing_extensions.overload", "abc.abstractmethod", "abc.abstractproperty",
+    "abc.abstractclassmethod", "abc.abstractstaticmethod", "functools.singledispatch",
+    "functools.singledispatchmethod", "overload", "abstractmethod",
+})
+STUB_MESSAGE = re.compile(r"todo|fixme|not (?:yet )?implemented|implement (?:me|this|later)|coming soon|stub|"
+                          r"placeholder|^$", re.IGNORECASE)
+OVERRIDE_HINT = re.compile(r"subclass|override|must (?:be )?(?:implement|provide|define)|abstract", re.IGNORECASE)
+
+
+def _body(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.stmt]:
+    """The statements after the docstring."""
+    body = function.body
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
+            and isinstance(body[0].value.value, str):
+        return body[1:]
+    return body
+
+
+def _not_implemented(statement: ast.stmt) -> ast.expr | None:
+    """``raise NotImplementedError`` / ``raise NotImplementedError("...")``: the message, or an empty constant."""
+    if not isinstance(statement, ast.Raise) or statement.exc is None:
+        return None
+    exc = statement.exc
+    if isinstance(exc, ast.Name) and exc.id == "NotImplementedError":
+        return ast.Constant("")
+    if isinstance(exc, ast.Call) and isinstance(exc.func, ast.Name) and exc.func.id == "NotImplementedError":
+        return exc.args[0] if exc.args else ast.Constant("")
+    return None
+
+
+class UnimplementedStub(Rule):
+    """
+    ## What it does
+    Finds functions whose whole body is a stub left by a generator: `raise NotImplementedError`
+    (bare or with a "TODO"/"not implemented yet" message), or `pass` / `...` next to a
+    `TODO`/`FIXME`/"implement" comment. Abstract methods, `@overload`s, `singledispatch`
+    bases, protocol and ABC classes, classes named `Base*`/`*Mixin`, methods whose message or
+    docstring asks subclasses to override them, and methods of classes that the project
+    subclasses are not reported. Test files are skipped.
+
+    ## Why is this bad
+    The code around the stub looks finished, type-checks and passes happy-path tests that
+    never reach it. In production the first customer who takes that path gets a 500
+    (`NotImplementedError`), or worse, nothing happens at all: the `pass` stub silently drops
+    the notification, refund or audit record the caller relies on.
+
+    ## Example
+    ```python
+    def send_sms_receipt(phone_number: str, charge_id: str) -> None:
+        \"\"\"Text a short receipt to the customer's phone.\"\"\"
+        raise NotImplementedError
+    ```
+
+    ## Use instead
+    Implement the function, or remove it and its callers until it exists; if the feature is
+    deliberately unsupported, raise a domain error with a message that says so
+    (`raise UnsupportedChannel("SMS receipts are not offered")`).
+
+    ## Known limitations
+    A method of a class meant to be subclassed by other projects (a library's extension point)
+    is reported when the project itself never subclasses it and nothing marks it as abstract.
+
+    ## References
+    - https://docs.python.org/3/library/exceptions.html#NotImplementedError
+    """
+
+    meta = RuleMeta(
+        code="PG801",
+        name="unimplemented-stub",
+        category="ai.placeholder",
+        severity=Severity.HIGH,
+        confidence=Confidence.MEDIUM,
+        cwe=(cwe.INCOMPLETE_IMPLEMENTATION,),
+        message="`{function}` is an unimplemented stub, so every call to it {effect} in production",
+        tags=("generated",),
+    )
+
+    flagged = (
+        """
+        def send_sms_receipt(phone_number: str, charge_id: str) -> None:
+            \"\"\"Text a short receipt to the customer's phone.\"\"\"
+            raise NotImplementedError  # error: PG801
+
+
+        def _notify_finance(summary: dict) -> None:
+            pass  # TODO: implement  # error: PG801
+        """,
+        """
+        class RefundService:
+            def refund(self, charge_id: str, amount: int) -> None:
+                # TODO: call the provider's refund endpoint
+                ...  # error: PG801
+
+            def void(self, charge_id: str) -> None:
+                raise NotImplementedError("TODO")  # error: PG801
+        """,
+    )
+    clean = (
+        """
+        import abc
+        from typing import Protocol, overload
+
+
+        class PaymentGateway(abc.ABC):
+            @abc.abstractmethod
+            def charge(self, amount: int) -> str:
+                raise NotImplementedError
+
+
+        class Notifier(Protocol):
+            def send(self, message: str) -> None: ...
+
+
+        class BaseExporter:
+            def export(self, rows):
+                raise NotImplementedError
+
+
+        class Exporter:
+            def export(self, rows):
+                raise NotImplementedError("subclasses of Exporter must provide export()")
+
+
+        @overload
+        def parse(value: str) -> int: ...
+        @overload
+        def parse(value: bytes) -> int: ...
+        def parse(value):
+            return int(value)
+
+
+        def on_shutdown() -> None:
+            pass
+
+
+        def unsupported() -> None:
+            raise NotImplementedError("partial refunds are not supported by the legacy gateway")
+        """,
+        Example(
+            """
+            class Channel:
+                def deliver(self, message):
+                    raise NotImplementedError
+
+
+            class EmailChannel(Channel):
+                def deliver(self, message):
+                    return message
+            """,
+            path="payments/channels.py",
+        ),
+        Example(
+            """
+            def charge(amount):
+                raise NotImplementedError
+            """,
+            path="tests/fakes.py",
+        ),
+    )
+
+    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> None:
+        body = _body(node)
+        if len(body) != 1 or ctx.is_test_file or ctx.path.endswith(".pyi"):
+            return
+        statement = body[0]
+        effect = self._stub_effect(node, statement, ctx)
+        if not effect or any(d in EXEMPT_DECORATORS or d.endswith(".register") for d in ctx.decorators(node)):
+            return
+        cls = ctx.parent()
+        if isinstance(cls, ast.ClassDef):
+            docstring = ast.get_docstring(node) or ""
+            if looks_like_base_class(cls, ctx) or OVERRIDE_HINT.search(docstring):
+                return
+            qualname = f"{ctx.module}.{ctx.scopes.qualname}"
+            ctx.report(statement, function=f"{cls.name}.{node.name}", effect=effect, requires=(qualname,))
+        elif cls is None or isinstance(cls, ast.Module):
+            ctx.report(statement, function=node.name, effect=effect)
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+    @staticmethod
+    def _stub_effect(node: ast.FunctionDef | ast.AsyncFunctionDef, statement: ast.stmt, ctx: FileContext) -> str:
+        message = _not_implemented(statement)
+        if message is not None:
+            text = message.value if isinstance(message, ast.Constant) and isinstance(message.value, str) else None
+            if text is not None and STUB_MESSAGE.search(text) and not OVERRIDE_HINT.search(text):
+                return "raises `NotImplementedError`"
+            return ""
+        is_empty = isinstance(statement, ast.Pass) or (
+            isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant)
+            and statement.value.value is Ellipsis)
+        if is_empty and comment_lines(ctx, node.lineno, statement.end_lineno or statement.lineno):
+            return "silently does nothing"
+        return ""
+
+    def confirm(self, query: tuple[str, ...], index: ProjectIndex) -> bool:
+        (qualname,) = query
+        return not is_subclassed(index, qualname)
