@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from prodgate.api import check
 from prodgate.cli.output import emit, progress_bar
 from prodgate.core.config import load_config
 from prodgate.core.finding import Severity
+from prodgate.governance.baseline import BaselineError, filter_new, load_baseline
 from prodgate.report import FORMATS, render
 
 
@@ -27,6 +29,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--jobs", "-j", type=int, metavar="N", help="worker processes (0: one per CPU)")
     parser.add_argument("--no-cache", action="store_true", help="analyse every file even if unchanged")
     parser.add_argument("--cache-dir", metavar="DIR", help="where to keep the cache (default: .prodgate_cache in the project)")
+    parser.add_argument("--baseline", metavar="FILE", type=Path,
+                        help="report only findings not in this baseline (`prodgate baseline create`)")
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings fail the run")
     parser.add_argument("--no-progress", action="store_true", help="never draw a progress bar")
     parser.set_defaults(handler=run)
@@ -40,10 +44,17 @@ def run(args: argparse.Namespace) -> int:
     config = load_config(Path(args.paths[0]), args.config)
     if args.cache_dir:
         config = config.with_overrides(cache_dir=str(Path(args.cache_dir).resolve()))
+    try:
+        baseline = load_baseline(args.baseline) if args.baseline else None
+    except BaselineError as exc:
+        print(f"prodgate: error: {exc}", file=sys.stderr)
+        return 2
     with progress_bar("analysing", not args.no_progress) as progress:
         result = check(args.paths, config, select=_split(args.select), ignore=_split(args.ignore),
                        fail_on=args.fail_on, jobs=args.jobs, use_cache=False if args.no_cache else None,
                        progress=progress)
+    if baseline is not None:
+        result = dataclasses.replace(result, findings=filter_new(result.findings, baseline))
     options = {"color": sys.stdout.isatty() and not args.output} if args.format == "text" else {}
     emit(render(result, args.format, **options), args.output)
     if result.unanalysed and result.fail_on_unanalysed:
