@@ -40,3 +40,45 @@ def is_subclassed(index: ProjectIndex, qualname: str) -> bool:
         base == qualname or index.resolve(base) == qualname
         for cls in index.classes.values() for base in cls.bases
     )
+
+
+def name_for_value(node: ast.expr, ctx: FileContext) -> tuple[str, str]:
+    """The name a literal is given, and how: ``assignment`` (variable, attribute or item), ``keyword``,
+    ``key`` (of a dict), ``parameter`` (a default) or ``environment`` (``os.environ.get("API_URL", <node>)``).
+    ``("", "")`` when it is given no name."""
+    child: ast.AST = node
+    for parent in ctx.ancestors():
+        if isinstance(parent, ast.Call) and child is not parent.func:
+            if len(parent.args) >= 2 and child is parent.args[1] and isinstance(parent.args[0], ast.Constant):
+                return str(parent.args[0].value), "environment"
+        elif isinstance(parent, ast.keyword) and parent.arg not in (None, "default"):
+            return parent.arg or "", "keyword"
+        elif isinstance(parent, ast.Dict):
+            keys = [k for k, v in zip(parent.keys, parent.values, strict=True) if v is child]
+            return (str(keys[0].value), "key") if keys and isinstance(keys[0], ast.Constant) else ("", "")
+        elif isinstance(parent, ast.arguments):
+            return _parameter_for_default(parent, child), "parameter"
+        elif isinstance(parent, (ast.Assign, ast.AnnAssign)):
+            targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
+            return next((_target_name(t) for t in targets if _target_name(t)), ""), "assignment"
+        elif isinstance(parent, (ast.stmt, ast.Lambda, ast.comprehension)):
+            return "", ""
+        child = parent
+    return "", ""
+
+
+def _target_name(target: ast.expr) -> str:
+    if isinstance(target, ast.Name):
+        return target.id
+    if isinstance(target, ast.Attribute):
+        return target.attr
+    if isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Constant):
+        return str(target.slice.value)
+    return ""
+
+
+def _parameter_for_default(arguments: ast.arguments, default: ast.AST) -> str:
+    positional = [*arguments.posonlyargs, *arguments.args]
+    pairs = list(zip(positional[len(positional) - len(arguments.defaults):], arguments.defaults, strict=True))
+    pairs += [(a, d) for a, d in zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True) if d is not None]
+    return next((a.arg for a, d in pairs if d is default), "")
