@@ -911,12 +911,15 @@ class _StringBuilder:
         self._values: list[ast.expr] = []
         self._text: list[str] = []
         self._text_span: tuple[int, int] = (0, 0)
+        self._text_kind: Optional[str] = None
+        self._template = False
 
     def build(self) -> ast.expr:
         conv = self._conv
         pieces = _string_pieces(self._node)
         span = conv._inner(self._node)
         kinds = {type(piece).__name__ for piece in pieces}
+        self._template = "TemplatedString" in kinds
         if kinds == {"SimpleString"}:
             first = pieces[0]
             assert isinstance(first, cst.SimpleString)
@@ -927,13 +930,14 @@ class _StringBuilder:
         for piece in pieces:
             self.add_piece(piece)
         self.flush()
-        name = "TemplateStr" if "TemplatedString" in kinds else "JoinedStr"
+        name = "TemplateStr" if self._template else "JoinedStr"
         return conv._new(name, span, values=self._values)
 
     def add_piece(self, piece: cst.CSTNode) -> None:
         if isinstance(piece, cst.SimpleString):
             start, end = self._conv._inner(piece)
-            self.add_text(_literal(piece.value), start, end)
+            kind = "u" if piece.value[:1] in "uU" else None
+            self.add_text(_literal(piece.value), start, end, kind, keep_empty=True)
             return
         prefix = _string_prefix(piece.start)  # type: ignore[attr-defined]
         quote = piece.start[len(prefix) :]  # type: ignore[attr-defined]
@@ -947,21 +951,26 @@ class _StringBuilder:
             else:
                 self.add_expression(part, prefix, quote)
 
-    def add_text(self, value: str, start: int, end: int) -> None:
-        if not value:
+    def add_text(
+        self, value: str, start: int, end: int, kind: Optional[str] = None, keep_empty: bool = False
+    ) -> None:
+        """Extend the pending literal run; a whole (even empty) string literal starts a run."""
+        if not value and not keep_empty:
             return
         if not self._text:
             self._text_span = (start, end)
+            self._text_kind = kind
         self._text.append(value)
         self._text_span = (self._text_span[0], end)
 
     def flush(self) -> None:
-        if self._text:
-            value = "".join(self._text)
-            self._values.append(
-                self._conv._new("Constant", self._text_span, value=value, kind=None)
+        value = "".join(self._text)
+        if value:
+            constant = self._conv._new(
+                "Constant", self._text_span, value=value, kind=self._text_kind
             )
-            self._text = []
+            self._values.append(constant)
+        self._text = []
 
     def add_expression(self, part: Any, prefix: str, quote: str) -> None:
         conv = self._conv
@@ -977,7 +986,7 @@ class _StringBuilder:
             conversion = ord("r")
         format_spec = self.format_spec(part, prefix, quote)
         value = conv.expr(part.expression)
-        if isinstance(part, cst.TemplatedStringExpression):
+        if self._template:
             fields: dict[str, Any] = {"value": value, "str": expression_source.strip()}
             self._values.append(
                 conv._new(
