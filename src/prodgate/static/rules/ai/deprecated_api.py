@@ -248,19 +248,23 @@ class DeprecatedApi(Rule):
     def _report(self, ctx: FileContext, node: ast.AST, name: str, entry: Deprecation) -> None:
         if in_fallback(ctx):
             return
-        fields = {"name": name, "where": entry.where, "replacement": entry.replacement}
         if entry.distribution is None:
             change = python_change(entry, ctx.target_version)
             if change is not None:
-                ctx.report(node, change=change[0], version=change[1], effect=EFFECTS[change[0]], **fields)
+                self._emit(ctx, node, name, entry, *change)
             return
         if entry.removed_in:
-            ctx.report(node, change="removed", version=entry.removed_in, effect=EFFECTS["removed"],
-                       requires=("removed", entry.distribution, entry.removed_in), **fields)
+            self._emit(ctx, node, name, entry, "removed", entry.removed_in,
+                       ("removed", entry.distribution, entry.removed_in))
         if entry.deprecated_in:
-            ctx.report(node, change="deprecated", version=entry.deprecated_in, effect=EFFECTS["deprecated"],
-                       requires=("deprecated", entry.distribution, entry.deprecated_in, entry.removed_in or ""),
-                       **fields)
+            self._emit(ctx, node, name, entry, "deprecated", entry.deprecated_in,
+                       ("deprecated", entry.distribution, entry.deprecated_in, entry.removed_in or ""))
+
+    @staticmethod
+    def _emit(ctx: FileContext, node: ast.AST, name: str, entry: Deprecation, change: str, version: str,
+              requires: tuple[str, ...] | None = None) -> None:
+        ctx.report(node, name=name, change=change, where=entry.where, version=version, effect=EFFECTS[change],
+                   replacement=entry.replacement, requires=requires)
 
     def confirm(self, query: tuple[str, ...], index: ProjectIndex) -> bool:
         _, distribution, version, *rest = query
