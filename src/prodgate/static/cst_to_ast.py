@@ -911,7 +911,7 @@ class _StringBuilder:
         self._values: list[ast.expr] = []
         self._text: list[str] = []
         self._text_span: tuple[int, int] = (0, 0)
-        self._text_kind: Optional[str] = None
+        self._text_kind: str | None = None
         self._template = False
 
     def build(self) -> ast.expr:
@@ -952,7 +952,7 @@ class _StringBuilder:
                 self.add_expression(part, prefix, quote)
 
     def add_text(
-        self, value: str, start: int, end: int, kind: Optional[str] = None, keep_empty: bool = False
+        self, value: str, start: int, end: int, kind: str | None = None, keep_empty: bool = False
     ) -> None:
         """Extend the pending literal run; a whole (even empty) string literal starts a run."""
         if not value and not keep_empty:
