@@ -9,6 +9,7 @@ from prodgate.static.context import FileContext
 from prodgate.static.rules.resilience._helpers import constructor_call, http_method, own_walk
 
 BODY_ATTRIBUTES = frozenset({"json", "content", "text", "iter_content", "iter_lines"})
+LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log"})
 STATUS_ATTRIBUTES = frozenset({
     "raise_for_status", "status_code", "ok", "is_success", "is_error", "is_client_error", "is_server_error",
     "status", "reason", "reason_phrase",
@@ -21,6 +22,7 @@ class ResponseUsedWithoutStatusCheck(Rule):
     Finds the body of a `requests` or `httpx` response (`.json()`, `.content`, `.text`,
     `iter_content`) read in a function that has not called `raise_for_status()` or looked at
     `status_code` / `ok` on it before, and has not handed the response to another function.
+    A body only passed to a logging call is not reported.
 
     ## Why is this bad
     A 500 from the provider, a 404 for a deleted customer or a 429 from a rate limiter still has
@@ -115,6 +117,11 @@ class ResponseUsedWithoutStatusCheck(Rule):
 
         def _check(resp):
             resp.raise_for_status()
+
+        def cancel(api, logger, order_id):
+            resp = requests.delete(f"{api}/orders/{order_id}", timeout=5)
+            logger.info("cancel answered %s %s", resp.text, resp.json())
+            resp.raise_for_status()
         """,
         """
         import requests
@@ -139,6 +146,8 @@ class ResponseUsedWithoutStatusCheck(Rule):
             return
         if isinstance(receiver, ast.Name) and self._checked_before(ctx, receiver.id, node.lineno):
             return
+        if _logged(ctx, node):
+            return
         if isinstance(receiver, (ast.Name, ast.Call)):
             shown = ast.unparse(receiver) if isinstance(receiver, ast.Name) else f"{ast.unparse(call.func)}(...)"
             ctx.report(node, body=f"{shown}.{node.attr}", call=ast.unparse(call.func))
@@ -152,6 +161,17 @@ class ResponseUsedWithoutStatusCheck(Rule):
         if id(function) not in cache:
             cache[id(function)] = _status_checks(function)
         return any(checked <= line for checked in cache[id(function)].get(name, ()))
+
+
+def _logged(ctx: FileContext, body: ast.Attribute) -> bool:
+    """True when the body is an argument of a logging call (shown, not processed)."""
+    for parent in ctx.ancestors():
+        if isinstance(parent, ast.Call) and parent.func is not body:
+            func = parent.func
+            return isinstance(func, ast.Attribute) and func.attr in LOG_METHODS
+        if isinstance(parent, ast.stmt):
+            return False
+    return False
 
 
 def _status_checks(function: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, list[int]]:
