@@ -122,10 +122,10 @@ class GlobalReadModifyWrite(Rule):
         if not isinstance(node.target, ast.Name):
             return
         function = ctx.function()
-        if function is None or ctx.is_test_file or not imports_concurrency(ctx):
+        if function is None or ctx.is_test_file:
             return
         name = node.target.id
-        if name in self._globals(ctx, function) and not under_lock(ctx):
+        if name in self._globals(ctx, function) and imports_concurrency(ctx) and not under_lock(ctx):
             op = ast.unparse(ast.BinOp(ast.Name("a"), node.op, ast.Name("b")))[2:-2]
             ctx.report(node, name=name, op=op)
 

@@ -16,6 +16,7 @@ from prodgate.static.rules._function_scan import (
     is_serverless_handler,
     is_task,
     route_path,
+    source_lines,
 )
 from prodgate.static.rules.data._helpers import is_sql_write
 
@@ -191,7 +192,7 @@ class SideEffectWithoutIdempotency(Rule):
         if not effects:
             return
         effect = min(effects, key=lambda n: (n.lineno, n.col_offset))
-        source = ctx.segment(node).lower()
+        source = source_lines(ctx, node).lower()
         if not any(signal in source for signal in DEDUP_SIGNALS):
             ctx.report(effect, kind=kind, function=node.name, effect=ast.unparse(effect.func))
 
@@ -204,7 +205,7 @@ class SideEffectWithoutIdempotency(Rule):
         path = route_path(node)
         if (path and "webhook" in path.lower()) or ("webhook" in node.name.lower() and is_request_handler(ctx, node)):
             return "webhook handler"
-        if is_serverless_handler(ctx, node) and "Records" in ctx.segment(node):
+        if is_serverless_handler(ctx, node) and "Records" in source_lines(ctx, node):
             return "queue handler"
         return None
 

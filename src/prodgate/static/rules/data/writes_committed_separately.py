@@ -6,7 +6,7 @@ from prodgate.core import cwe
 from prodgate.core.finding import Confidence, Severity
 from prodgate.core.rule import Rule, RuleMeta
 from prodgate.static.context import LOOP_TYPES, FileContext
-from prodgate.static.rules._function_scan import NESTED_SCOPES, own_nodes
+from prodgate.static.rules._function_scan import NESTED_SCOPES, own_nodes, source_lines
 from prodgate.static.rules.data._helpers import is_commit, is_sql_write
 
 BLOCK_FIELDS = ("body", "orelse", "finalbody")
@@ -120,7 +120,7 @@ class WritesCommittedSeparately(Rule):
     )
 
     def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> None:
-        if ctx.is_test_file:
+        if ctx.is_test_file or ".commit()" not in ctx.text or source_lines(ctx, node).count(".commit()") < 2:
             return
         for block in _blocks(node):
             first = _split_commit(block)

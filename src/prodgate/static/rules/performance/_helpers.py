@@ -91,12 +91,20 @@ def loop_over_results(ctx: FileContext, node: ast.AST) -> tuple[ast.AST, str] | 
         else:
             sources = []
         for source in sources:
-            if is_query_result(ctx, source):
+            kind = _source_kind(ctx, source)
+            if kind == "":
                 return loop, ""
-            producer = _producer(ctx, source)
-            if candidate is None and producer is not None:
-                candidate = (loop, producer)
+            if candidate is None and kind is not None:
+                candidate = (loop, kind)
     return candidate
+
+
+def _source_kind(ctx: FileContext, source: ast.expr) -> str | None:
+    """``""`` for query results, a project function's qualname to confirm, else None (cached)."""
+    cache = ctx.state().setdefault("<loop-sources>", {})
+    if id(source) not in cache:
+        cache[id(source)] = "" if is_query_result(ctx, source) else _producer(ctx, source)
+    return cache[id(source)]
 
 
 def _producer(ctx: FileContext, source: ast.expr) -> str | None:
