@@ -1,0 +1,154 @@
+from __future__ import annotations
+
+import ast
+import re
+
+from prodgate.core import cwe
+from prodgate.core.finding import Confidence, Severity
+from prodgate.core.rule import Rule, RuleMeta
+from prodgate.static.context import FileContext
+
+ROUTE_METHODS = frozenset({"route", "get", "post", "put", "patch", "delete", "api_route"})
+MUTATING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+AUTH_DECORATOR = re.compile(r"(?i)(login|auth|permission|token|jwt|admin|staff|role|scope|signed|verified)")
+AUTH_DEPENDENCY = re.compile(r"(?i)(current_user|authenticate|auth|token|login|verify|require)")
+PUBLIC_ROUTE = re.compile(
+    r"(?i)(login|logout|sign[_-]?(in|up|out)|register|health|ready|live|ping|status|metrics|webhook|callback|"
+    r"oauth|public|reset|forgot|verify|confirm|token|docs|openapi|static|favicon)")
+
+
+def _route(decorator: ast.expr) -> tuple[str, set[str]] | None:
+    """``(path, methods)`` of a route decorator such as ``@app.post("/x")`` or ``@bp.route("/x", methods=[...])``."""
+    if not (isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute)):
+        return None
+    verb = decorator.func.attr
+    if verb not in ROUTE_METHODS or not decorator.args or not isinstance(decorator.args[0], ast.Constant):
+        return None
+    path = str(decorator.args[0].value)
+    methods = {"GET"} if verb in ("route", "api_route") else {verb.upper()}
+    for keyword in decorator.keywords:
+        if keyword.arg == "methods" and isinstance(keyword.value, (ast.List, ast.Tuple, ast.Set)):
+            methods = {str(e.value).upper() for e in keyword.value.elts if isinstance(e, ast.Constant)}
+    return path, methods
+
+
+class RouteWithoutAuthentication(Rule):
+    """
+    ## What it does
+    Finds web routes that change data (POST, PUT, PATCH, DELETE) with no authentication
+    decorator or dependency, in a module where sibling routes do require one
+    (`@login_required`, `@jwt_required`, `Depends(get_current_user)`...). Routes whose path or
+    name says they are public by design (login, signup, health, webhooks, password reset)
+    are not reported.
+
+    ## Why is this bad
+    When most handlers check the caller and one does not, the one that does not is usually an
+    oversight: generated code adds the decorator where the prompt mentioned it and forgets the
+    new endpoint. Anyone on the internet can then call it.
+
+    ## Example
+    ```python
+    @app.post("/orders/<order_id>/refund")
+    def refund(order_id): ...
+    ```
+
+    ## Use instead
+    ```python
+    @app.post("/orders/<order_id>/refund")
+    @login_required
+    def refund(order_id): ...
+    ```
+
+    ## Known limitations
+    Authentication enforced by middleware or `before_request` hooks is invisible to the rule;
+    it only compares a route with its siblings in the same module.
+    """
+
+    meta = RuleMeta(
+        code="PG752",
+        name="route-without-authentication",
+        category="security.authz",
+        severity=Severity.HIGH,
+        confidence=Confidence.MEDIUM,
+        cwe=(cwe.MISSING_AUTHENTICATION, cwe.MISSING_AUTHORIZATION),
+        message="route `{route}` changes data without authentication while its sibling routes require it, so anyone can call it",
+        tags=("auth", "web"),
+    )
+
+    flagged = (
+        """
+        from flask import Flask
+        from flask_login import login_required
+
+        app = Flask(__name__)
+
+        @app.get("/orders")
+        @login_required
+        def list_orders():
+            return []
+
+        @app.post("/orders")
+        @login_required
+        def create_order():
+            return {}
+
+        @app.route("/orders/<order_id>/refund", methods=["POST"])
+        def refund(order_id):  # error: PG752
+            return {}
+        """,
+    )
+    clean = (
+        """
+        from fastapi import APIRouter, Depends
+
+        router = APIRouter()
+
+        def get_current_user():
+            return None
+
+        @router.get("/orders")
+        def list_orders(user=Depends(get_current_user)):
+            return []
+
+        @router.delete("/orders/{order_id}")
+        def delete_order(order_id: int, user=Depends(get_current_user)):
+            return {}
+
+        @router.post("/login")
+        def login():
+            return {}
+
+        @router.post("/webhooks/stripe")
+        def stripe_webhook():
+            return {}
+        """,
+    )
+
+    def visit_Module(self, node: ast.Module, ctx: FileContext) -> None:
+        routes = []
+        for function in ast.walk(node):
+            if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                found = [r for r in map(_route, function.decorator_list) if r]
+                if found:
+                    routes.append((function, found[0][0], set().union(*(m for _, m in found))))
+        protected = [f for f, _, _ in routes if self._authenticated(f)]
+        if not protected:
+            return
+        for function, path, methods in routes:
+            if (methods & MUTATING and function not in protected
+                    and not PUBLIC_ROUTE.search(path) and not PUBLIC_ROUTE.search(function.name)):
+                ctx.report_span(function.lineno, ctx.column(function.lineno, function.col_offset),
+                                function.lineno, ctx.column(function.lineno, function.col_offset) + 4 + len(function.name),
+                                route=path)
+
+    @staticmethod
+    def _authenticated(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+        for decorator in function.decorator_list:
+            if _route(decorator) is None and AUTH_DECORATOR.search(ast.unparse(decorator)):
+                return True
+        args = function.args
+        for default in [*args.defaults, *args.kw_defaults]:
+            if isinstance(default, ast.Call) and "Depends" in ast.unparse(default.func) and AUTH_DEPENDENCY.search(ast.unparse(default)):
+                return True
+        return any(a.annotation is not None and AUTH_DEPENDENCY.search(ast.unparse(a.annotation))
+                   for a in [*args.args, *args.kwonlyargs])
