@@ -112,14 +112,16 @@ def _nested_unbounded(items: object) -> bool:
             body = value[2]
             if value[1] == UNBOUNDED:
                 body_items = body[0][1][-1] if len(body) == 1 and body[0][0] == constants.SUBPATTERN else body
-                for inner in _inner_unbounded(body_items):
-                    if not _separated(body_items, inner):
-                        return True
-            if _nested_unbounded(body):
-                return True
-        elif op == constants.SUBPATTERN and _nested_unbounded(value[-1]):
-            return True
-        elif op == constants.BRANCH and any(_nested_unbounded(branch) for branch in value[1]):
+                if any(not _separated(body_items, inner) for inner in _inner_unbounded(body_items)):
+                    return True
+            children = [body]
+        elif op == constants.SUBPATTERN:
+            children = [value[-1]]
+        elif op == constants.BRANCH:
+            children = list(value[1])
+        else:
+            continue
+        if any(_nested_unbounded(child) for child in children):
             return True
     return False
 
