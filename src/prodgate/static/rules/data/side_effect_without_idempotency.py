@@ -77,7 +77,8 @@ class SideEffectWithoutIdempotency(Rule):
     ## Known limitations
     The dedup check is recognised by words in the handler's own source (`idempotency`,
     `event_id`, `processed`, `get_or_create`, ...); a check done in a helper function is not
-    seen, and any such word silences the rule. HTTP calls count only when the URL expression
+    seen, and any such word silences the rule. A handler whose only side effects are e-mails
+    or messages is reported with low confidence. HTTP calls count only when the URL expression
     names money or orders (`/charges`, `LEDGER_URL`): relaying an event to a subscriber's
     webhook is left alone. Kafka consumer loops are not recognised.
     """
@@ -194,7 +195,9 @@ class SideEffectWithoutIdempotency(Rule):
         effect = min(effects, key=lambda n: (n.lineno, n.col_offset))
         source = source_lines(ctx, node).lower()
         if not any(signal in source for signal in DEDUP_SIGNALS):
-            ctx.report(effect, kind=kind, function=node.name, effect=ast.unparse(effect.func))
+            only_mail = all(_is_mail(ctx, n) for n in effects)
+            ctx.report(effect, kind=kind, function=node.name, effect=ast.unparse(effect.func),
+                       confidence=Confidence.LOW if only_mail else None)
 
     visit_AsyncFunctionDef = visit_FunctionDef
 
@@ -208,6 +211,13 @@ class SideEffectWithoutIdempotency(Rule):
         if is_serverless_handler(ctx, node) and "Records" in source_lines(ctx, node):
             return "queue handler"
         return None
+
+
+def _is_mail(ctx: FileContext, call: ast.Call) -> bool:
+    """A message send: a duplicate is a nuisance rather than a double charge."""
+    func = call.func
+    tail = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    return ctx.call_name(call) in MAIL_CALLS or tail in MAIL_METHODS or tail.startswith("send_")
 
 
 def _is_side_effect(ctx: FileContext, call: ast.Call) -> bool:
