@@ -19,12 +19,37 @@ DRIVERS = {
 }
 
 
+ENGINES = frozenset({"sqlalchemy.create_engine", "sqlalchemy.ext.asyncio.create_async_engine"})
+SERVER_SCHEMES = ("postgresql", "postgres", "mysql", "mariadb")
+ENGINE_TIMEOUTS = ("connect_timeout", "timeout", "read_timeout", "command_timeout")
+
+
+def _literal(ctx: FileContext, expr: ast.expr | None) -> ast.expr | None:
+    return ctx.value_of(expr) if isinstance(expr, ast.Name) else expr
+
+
+def _engine_without_timeout(ctx: FileContext, call: ast.Call) -> bool:
+    """``create_engine("postgresql://...")`` with no timeout in the URL or in ``connect_args``."""
+    url = _literal(ctx, ctx.argument(call, 0, "url"))
+    if not (isinstance(url, ast.Constant) and isinstance(url.value, str) and url.value.startswith(SERVER_SCHEMES)):
+        return False
+    if "timeout" in url.value or ctx.has_splat(call):
+        return False
+    connect_args = ctx.keyword(call, "connect_args")
+    if connect_args is None:
+        return True
+    options = _literal(ctx, connect_args.value)
+    return isinstance(options, ast.Dict) and not any(
+        isinstance(key, ast.Constant) and key.value in ENGINE_TIMEOUTS for key in options.keys)
+
+
 class DatabaseConnectWithoutTimeout(Rule):
     """
     ## What it does
     Finds PostgreSQL connections (`psycopg2.connect`, `psycopg.connect`) opened without
-    `connect_timeout` (as a keyword or inside a literal DSN), and MySQL connections
-    (`pymysql.connect`, `MySQLdb.connect`) opened without a read timeout.
+    `connect_timeout` (as a keyword or inside a literal DSN), MySQL connections
+    (`pymysql.connect`, `MySQLdb.connect`) opened without a read timeout, and SQLAlchemy engines
+    for a literal PostgreSQL/MySQL URL with no timeout in the URL or in `connect_args`.
 
     ## Why is this bad
     libpq waits forever for a server that does not answer the TCP handshake (a failed-over
@@ -45,6 +70,8 @@ class DatabaseConnectWithoutTimeout(Rule):
     ## Known limitations
     A DSN read from configuration may carry `connect_timeout`, and libpq also reads
     `PGCONNECT_TIMEOUT` from the environment: such calls are reported with medium confidence.
+    SQLAlchemy engines are checked only when their URL is written in the code, since a URL from
+    configuration may name any driver.
     Test files are not checked.
 
     ## References
@@ -89,6 +116,11 @@ class DatabaseConnectWithoutTimeout(Rule):
         def ledger_connection():
             return psycopg.connect(settings.LEDGER_DSN, autocommit=True)  # error: PG103
         """,
+        """
+        from sqlalchemy import create_engine
+
+        engine = create_engine("postgresql+psycopg2://svc@db.internal/orders", pool_size=10)  # error: PG103
+        """,
     )
     clean = (
         """
@@ -102,12 +134,27 @@ class DatabaseConnectWithoutTimeout(Rule):
             other = psycopg2.connect(**params)
             return pg, dsn, my, other
         """,
+        """
+        import os
+
+        from sqlalchemy import create_engine
+
+        engine = create_engine("postgresql://svc@db.internal/orders", connect_args={"connect_timeout": 5})
+        local = create_engine("sqlite:///orders.db")
+        configured = create_engine(os.environ["DATABASE_URL"])
+        """,
     )
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
         name = ctx.call_name(node)
         driver = DRIVERS.get(name or "")
-        if driver is None or ctx.is_test_file:
+        if ctx.is_test_file:
+            return
+        if name in ENGINES:
+            if _engine_without_timeout(ctx, node):
+                ctx.report(node, call=name)
+            return
+        if driver is None:
             return
         keywords, dsn_keyword = driver
         if has_any_keyword(ctx, node, keywords):
@@ -116,7 +163,7 @@ class DatabaseConnectWithoutTimeout(Rule):
         if dsn is None:
             ctx.report(node, call=name)
             return
-        literal = ctx.value_of(dsn) if isinstance(dsn, ast.Name) else dsn
+        literal = _literal(ctx, dsn)
         if isinstance(literal, ast.Constant) and isinstance(literal.value, str):
             if not any(keyword in literal.value for keyword in keywords):
                 ctx.report(node, call=name)
