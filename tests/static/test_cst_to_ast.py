@@ -266,6 +266,18 @@ def test_except_star_structure() -> None:
     _check_native(source, (3, 11))
 
 
+def test_pep750_template_string() -> None:
+    value = _first_statement('x = t"hi {name!r:>{w}}"\n').value  # type: ignore[attr-defined]
+    assert type(value).__name__ == "TemplateStr"
+    text, interpolation = value.values
+    assert isinstance(text, ast.Constant) and text.value == "hi "
+    assert type(interpolation).__name__ == "Interpolation"
+    assert interpolation.str == "name" and interpolation.conversion == ord("r")
+    assert isinstance(interpolation.value, ast.Name)
+    assert isinstance(interpolation.format_spec.values[1], ast.FormattedValue)
+    assert _fields_at(interpolation) == (1, 9, 1, 22)
+
+
 def test_visitor_dispatches_to_shim_classes() -> None:
     seen: list[str] = []
 

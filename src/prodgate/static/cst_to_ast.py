@@ -206,6 +206,7 @@ class _Converter:
         self._ends = state.ends
         self._syntactic_starts = state.syntactic_starts
         data = "".join(state.tokens).encode("utf-8", "surrogatepass")
+        self._code = data
         self._line_starts = [0, *(match.end() for match in _LINE_BREAK.finditer(data))]
         self._methods: dict[type, Callable[[Any], Any]] = {}
         self._block_ends: dict[int, int] = {}
@@ -225,6 +226,9 @@ class _Converter:
         start = self._end(lpar[-1]) if lpar else self._start(node)
         end = self._start(rpar[0]) if rpar else self._end(node)
         return start, end
+
+    def code_between(self, start: int, end: int) -> str:
+        return self._code[start:end].decode("utf-8", "surrogatepass")
 
     def _line_col(self, offset: int) -> tuple[int, int]:
         line = bisect_right(self._line_starts, offset)
@@ -975,11 +979,9 @@ class _StringBuilder:
     def add_expression(self, part: Any, prefix: str, quote: str) -> None:
         conv = self._conv
         start, end = conv._start(part), conv._end(part)
-        expression_source = self.expression_source(part)
         if part.equal is not None:
-            self.add_text(
-                expression_source + self.equal_source(part), start + 1, conv._end(part.equal)
-            )
+            debug_end = conv._end(part.equal)
+            self.add_text(conv.code_between(start + 1, debug_end), start + 1, debug_end)
         self.flush()
         conversion = ord(part.conversion) if part.conversion else -1
         if part.equal is not None and conversion == -1 and part.format_spec is None:
@@ -987,7 +989,8 @@ class _StringBuilder:
         format_spec = self.format_spec(part, prefix, quote)
         value = conv.expr(part.expression)
         if self._template:
-            fields: dict[str, Any] = {"value": value, "str": expression_source.strip()}
+            source = conv.code_between(conv._start(part.expression), conv._end(part.expression))
+            fields: dict[str, Any] = {"value": value, "str": source}
             self._values.append(
                 conv._new(
                     "Interpolation",
@@ -1007,20 +1010,6 @@ class _StringBuilder:
                     format_spec=format_spec,
                 )
             )
-
-    def expression_source(self, part: Any) -> str:
-        module = cst.Module(body=[])
-        return "".join(
-            module.code_for_node(piece)
-            for piece in (
-                part.whitespace_before_expression,
-                part.expression,
-                part.whitespace_after_expression,
-            )
-        )
-
-    def equal_source(self, part: Any) -> str:
-        return cst.Module(body=[]).code_for_node(part.equal)
 
     def format_spec(self, part: Any, prefix: str, quote: str) -> ast.expr | None:
         if part.format_spec is None:
