@@ -10,6 +10,7 @@ from prodgate.static.context import FileContext
 from prodgate.static.rules._function_scan import NESTED_SCOPES, is_command_line_code
 
 EXITS = (ast.Return, ast.Break, ast.Raise)
+SUCCESS_EXITS = (ast.Return, ast.Break)  # a ``raise`` in the ``try`` is caught by its own handler
 
 
 def has_any_keyword(ctx: FileContext, call: ast.Call, names: tuple[str, ...]) -> bool:
@@ -114,12 +115,12 @@ class RetryLoop:
     unbounded: bool
 
 
-def _exits(nodes: list[ast.stmt]) -> bool:
+def _exits(nodes: list[ast.stmt], exits: tuple[type, ...] = EXITS) -> bool:
     """True when the statements can leave the loop (return, break, raise), outside nested loops."""
     todo: list[ast.AST] = list(nodes)
     while todo:
         node = todo.pop()
-        if isinstance(node, EXITS):
+        if isinstance(node, exits):
             return True
         if isinstance(node, (*NESTED_SCOPES, ast.For, ast.While, ast.AsyncFor)):
             continue
@@ -145,7 +146,7 @@ def _find_retry(ctx: FileContext, loop: ast.For | ast.While) -> RetryLoop | None
     for statement in loop.body:
         if not isinstance(statement, ast.Try) or not statement.handlers:
             continue
-        if not _exits(statement.body + statement.orelse):
+        if not _exits(statement.body + statement.orelse, SUCCESS_EXITS):
             continue
         if not any(_swallows(handler) for handler in statement.handlers):
             continue

@@ -127,8 +127,10 @@ class UnboundedRetryLoop(Rule):
             while True:
                 event = queue.get(timeout=5)
                 try:
+                    if "url" not in event:
+                        raise ValueError("event without url")
                     requests.post(event["url"], json=event, timeout=5)
-                except requests.RequestException:
+                except (ValueError, requests.RequestException):
                     logging.exception("delivery failed")
         """,
         """
