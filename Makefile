@@ -37,8 +37,9 @@ typecheck: $(VENV)/.installed-test
 # The suite on every installed CPython from 3.10 to 3.13 (one venv each under .venvs/).
 test-versions:
 	@for v in 3.10 3.11 3.12 3.13; do \
-	  py=$$(command -v python$$v || ls $$HOME/.pyenv/versions/$$v*/bin/python$$v 2>/dev/null | head -1); \
-	  if [ -z "$$py" ]; then echo "python$$v: not installed, skipped"; continue; fi; \
+	  py=$$(ls $$HOME/.pyenv/versions/$$v*/bin/python$$v 2>/dev/null | head -1); \
+	  [ -n "$$py" ] || py=$$(command -v python$$v || true); \
+	  if [ -z "$$py" ] || ! "$$py" -c "import sys" 2>/dev/null; then echo "python$$v: not installed, skipped"; continue; fi; \
 	  $(MAKE) --no-print-directory test PYTHON=$$py VENV=.venvs/$$v PYTEST_ARGS="$(PYTEST_ARGS)" || exit 1; \
 	done
 
