@@ -17,11 +17,21 @@ RUNNING_STDLIB = frozenset(sys.stdlib_module_names) | frozenset(sys.builtin_modu
 OPTIONAL_IMPORT = "optional-import"
 
 
-def _catches_import_error(ctx: FileContext, handler: ast.ExceptHandler) -> bool:
+def _catches(ctx: FileContext, handler: ast.ExceptHandler, errors: frozenset[str]) -> bool:
     if handler.type is None:
         return True
     types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
-    return any((ctx.qualname(t) or ast.unparse(t)) in IMPORT_ERRORS for t in types)
+    return any((ctx.qualname(t) or ast.unparse(t)) in errors for t in types)
+
+
+def in_try_catching(ctx: FileContext, node: ast.AST, errors: frozenset[str]) -> bool:
+    """True when ``node`` runs inside the body of a ``try`` that catches one of ``errors``."""
+    child = node
+    for parent in ctx.ancestors():
+        if isinstance(parent, ast.Try) and child in parent.body and any(_catches(ctx, h, errors) for h in parent.handlers):
+            return True
+        child = parent
+    return False
 
 
 def _is_type_checking(ctx: FileContext, test: ast.expr) -> bool:
@@ -35,7 +45,7 @@ def is_optional_import(ctx: FileContext, node: ast.stmt) -> bool:
     child: ast.AST = node
     for parent in ctx.ancestors():
         if isinstance(parent, ast.Try) and child in parent.body:
-            if any(_catches_import_error(ctx, h) for h in parent.handlers):
+            if any(_catches(ctx, h, IMPORT_ERRORS) for h in parent.handlers):
                 return True
         elif isinstance(parent, ast.If) and child in parent.body and _is_type_checking(ctx, parent.test):
             return True

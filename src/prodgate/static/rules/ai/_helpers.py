@@ -36,10 +36,14 @@ def looks_like_base_class(cls: ast.ClassDef, ctx: FileContext) -> bool:
 
 def is_subclassed(index: ProjectIndex, qualname: str) -> bool:
     """Some class of the project names ``qualname`` among its bases (through re-exports)."""
-    return any(
-        base == qualname or index.resolve(base) == qualname
-        for cls in index.classes.values() for base in cls.bases
-    )
+    module, _, name = qualname.rpartition(".")
+    for cls in index.classes.values():
+        for base in cls.bases:
+            base = base.split("[", 1)[0]
+            if base == qualname or index.resolve(base) == qualname or (
+                    base == name and cls.qualname.startswith(f"{module}.")):
+                return True
+    return False
 
 
 def name_for_value(node: ast.expr, ctx: FileContext) -> tuple[str, str]:
@@ -61,7 +65,7 @@ def name_for_value(node: ast.expr, ctx: FileContext) -> tuple[str, str]:
         elif isinstance(parent, (ast.Assign, ast.AnnAssign)):
             targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
             return next((_target_name(t) for t in targets if _target_name(t)), ""), "assignment"
-        elif isinstance(parent, (ast.stmt, ast.Lambda, ast.comprehension)):
+        elif isinstance(parent, (ast.stmt, ast.Lambda, ast.comprehension, ast.Tuple, ast.List, ast.Set)):
             return "", ""
         child = parent
     return "", ""

@@ -26,7 +26,8 @@ PLACEHOLDER_SECRET = re.compile(
 )
 HOST_NAME = re.compile(r"(?:url|uri|host|endpoint|base|domain|server|api|webhook|callback|origin|dsn|address)",
                        re.IGNORECASE)
-SECRET_NAME = re.compile(r"(?:key|token|secret|password|passwd|pwd|credential|auth|dsn)", re.IGNORECASE)
+SECRET_NAME = re.compile(
+    r"(?:api_?key|_key$|^key$|token|secret|password|passwd|pwd|credential|auth|dsn)", re.IGNORECASE)
 
 
 class PlaceholderConfigValue(Rule):
@@ -106,6 +107,7 @@ class PlaceholderConfigValue(Rule):
         SUPPORT_EMAIL = "support@example.com"
         EXAMPLE_PAYLOAD = {"note": "see https://docs.example.com"}
         PASSWORD_FIELD = "password"
+        KEYWORDS = ("if", "else", "todo")
 
 
         def ensure_default_site(Site):

@@ -15,9 +15,10 @@ EXEMPT_DECORATORS = frozenset({
     "abc.abstractclassmethod", "abc.abstractstaticmethod", "functools.singledispatch",
     "functools.singledispatchmethod", "overload", "abstractmethod",
 })
-STUB_MESSAGE = re.compile(r"todo|fixme|not (?:yet )?implemented|implement (?:me|this|later)|coming soon|stub|"
-                          r"placeholder|^$", re.IGNORECASE)
-OVERRIDE_HINT = re.compile(r"subclass|override|must (?:be )?(?:implement|provide|define)|abstract", re.IGNORECASE)
+STUB_MESSAGE = re.compile(r"todo|fixme|not yet implemented|not implemented yet|implement (?:me|this|later)|coming soon|"
+                          r"\bstub\b|placeholder|^$", re.IGNORECASE)
+OVERRIDE_HINT = re.compile(r"subclass|override|must (?:be )?(?:implement|provide|define)|abstract|interface|"
+                           r"implemented by", re.IGNORECASE)
 
 
 def _body(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.stmt]:
@@ -46,10 +47,12 @@ class UnimplementedStub(Rule):
     ## What it does
     Finds functions whose whole body is a stub left by a generator: `raise NotImplementedError`
     (bare or with a "TODO"/"not implemented yet" message), or `pass` / `...` next to a
-    `TODO`/`FIXME`/"implement" comment. Abstract methods, `@overload`s, `singledispatch`
-    bases, protocol and ABC classes, classes named `Base*`/`*Mixin`, methods whose message or
-    docstring asks subclasses to override them, and methods of classes that the project
-    subclasses are not reported. Test files are skipped.
+    `TODO`/`FIXME` comment. Abstract methods, `@overload`s, `singledispatch` bases, protocol
+    and ABC classes, classes named `Base*`/`*Mixin`, methods whose message or docstring asks
+    subclasses to override them, and methods of classes that the project subclasses are not
+    reported. Without a TODO marker, a bare `raise NotImplementedError` is reported only in an
+    undecorated module-level function or in a method of a class without bases (a method that
+    overrides one usually declares an unsupported operation). Test files are skipped.
 
     ## Why is this bad
     The code around the stub looks finished, type-checks and passes happy-path tests that
@@ -148,6 +151,15 @@ class UnimplementedStub(Rule):
 
         def unsupported() -> None:
             raise NotImplementedError("partial refunds are not supported by the legacy gateway")
+
+
+        class OnlineWindow(Window):
+            def std(self):
+                raise NotImplementedError
+
+
+        def _randbelow(self, n: int) -> int:
+            raise NotImplementedError
         """,
         Example(
             """
@@ -176,35 +188,46 @@ class UnimplementedStub(Rule):
         if len(body) != 1 or ctx.is_test_file or ctx.path.endswith(".pyi"):
             return
         statement = body[0]
-        effect = self._stub_effect(node, statement, ctx)
-        if not effect or any(d in EXEMPT_DECORATORS or d.endswith(".register") for d in ctx.decorators(node)):
+        effect, marked = self._stub(node, statement, ctx)
+        if not effect:
+            return
+        decorators = ctx.decorators(node)
+        if any(d in EXEMPT_DECORATORS or d.endswith(".register") for d in decorators):
             return
         cls = ctx.parent()
         if isinstance(cls, ast.ClassDef):
-            docstring = ast.get_docstring(node) or ""
-            if looks_like_base_class(cls, ctx) or OVERRIDE_HINT.search(docstring):
+            docstrings = f"{ast.get_docstring(node) or ''} {ast.get_docstring(cls) or ''}"
+            if looks_like_base_class(cls, ctx) or OVERRIDE_HINT.search(docstrings):
+                return
+            if not marked and (decorators or cls.bases or node.name.startswith("__")):
                 return
             qualname = f"{ctx.module}.{ctx.scopes.qualname}"
             ctx.report(statement, function=f"{cls.name}.{node.name}", effect=effect, requires=(qualname,))
-        elif cls is None or isinstance(cls, ast.Module):
+        elif isinstance(cls, ast.Module):
+            parameters = node.args.posonlyargs + node.args.args
+            if not marked and (decorators or (parameters and parameters[0].arg in ("self", "cls"))):
+                return
             ctx.report(statement, function=node.name, effect=effect)
 
     visit_AsyncFunctionDef = visit_FunctionDef
 
     @staticmethod
-    def _stub_effect(node: ast.FunctionDef | ast.AsyncFunctionDef, statement: ast.stmt, ctx: FileContext) -> str:
+    def _stub(node: ast.FunctionDef | ast.AsyncFunctionDef, statement: ast.stmt, ctx: FileContext) -> tuple[str, bool]:
+        """What calling the stub does (empty when it is no stub), and whether a TODO marks it as one."""
+        signature = [node.args, *node.args.args, *node.args.kwonlyargs, *node.args.defaults, node.returns]
+        first = max((getattr(n, "end_lineno", None) or node.lineno for n in signature if n is not None),
+                    default=node.lineno)
+        commented = bool(comment_lines(ctx, first, statement.end_lineno or statement.lineno))
         message = _not_implemented(statement)
         if message is not None:
             text = message.value if isinstance(message, ast.Constant) and isinstance(message.value, str) else None
-            if text is not None and STUB_MESSAGE.search(text) and not OVERRIDE_HINT.search(text):
-                return "raises `NotImplementedError`"
-            return ""
+            if text is None or not STUB_MESSAGE.search(text) or OVERRIDE_HINT.search(text):
+                return "", False
+            return "raises `NotImplementedError`", commented or bool(text)
         is_empty = isinstance(statement, ast.Pass) or (
             isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant)
             and statement.value.value is Ellipsis)
-        if is_empty and comment_lines(ctx, node.lineno, statement.end_lineno or statement.lineno):
-            return "silently does nothing"
-        return ""
+        return ("silently does nothing", True) if is_empty and commented else ("", False)
 
     def confirm(self, query: tuple[str, ...], index: ProjectIndex) -> bool:
         (qualname,) = query

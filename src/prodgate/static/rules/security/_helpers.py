@@ -11,14 +11,18 @@ from prodgate.static.names import resolve_relative
 
 # Words in a name that say the value guards access: a token, a password, a key, a signature.
 SECRET_NAME = re.compile(
-    r"(?:^|_)(?:token|password|passwd|pwd|secret|key|apikey|nonce|salt|otp|csrf|session|sessionid|"
-    r"reset|signature|sig|hmac|auth|credential|credentials|pin|passphrase|verification|verify|invite|"
-    r"activation|magic)(?:_|s?$)",
+    r"^key$|(?:^|_)(?:token|password|passwd|pwd|secret|apikey|nonce|salt|otp|csrf|sessionid|session_id|signature|"
+    r"hmac|auth|credential|credentials|pin|passphrase|(?:api|secret|private|signing|access|encryption|license|"
+    r"master|client|session)_?key)(?:_|s?$)",
 )
-# Names of functions that produce or check such values (``generate_token``, ``hash_password``, ``sign_payload``).
+# Names of functions that produce such values (``generate_token``, ``make_password``, ``new_api_key``).
 SECRET_FUNCTION = re.compile(
-    r"(?:token|password|passwd|secret|api_?key|nonce|salt|otp|csrf|session_?id|signature|(?:^|_)sign(?:_|$)|"
-    r"hmac|passphrase|credential|(?:reset|verification|activation|invite|confirm|auth|login)_?code|(?:^|_)pin(?:_|$))",
+    r"(?:token|password|passwd|secret|api_?key|nonce|salt|otp|csrf|session_?id|passphrase|credential|"
+    r"(?:reset|verification|activation|invite|confirm|auth|login)_?code|(?:^|_)pin(?:_|$))",
+)
+# Names of functions that hash to protect something (``hash_password``, ``sign_payload``, ``verify_signature``).
+PROTECTING_FUNCTION = re.compile(
+    r"(?:token|password|passwd|secret|api_?key|signature|(?:^|_)sign(?:_|$)|hmac|passphrase|credential|(?:^|_)pin(?:_|$))",
 )
 
 
@@ -70,6 +74,10 @@ def names_secret(name: str) -> bool:
 
 def function_makes_secret(name: str) -> bool:
     return bool(name) and SECRET_FUNCTION.search(snake(name)) is not None
+
+
+def function_protects(name: str) -> bool:
+    return bool(name) and PROTECTING_FUNCTION.search(snake(name)) is not None
 
 
 # Path parts that mark settings meant for a developer's machine, CI or tests.
@@ -137,3 +145,18 @@ def constructor_name(expr: ast.expr, ctx: FileContext) -> str | None:
                         and isinstance(item.context_expr, ast.Call)):
                     return ctx.call_name(item.context_expr)
     return None
+
+
+VERIFICATION_SWITCH = re.compile(r"verif|insecure|cert_reqs|check_hostname|assert_hostname|ssl|tls|validat", re.IGNORECASE)
+
+
+def under_verification_switch(ctx: FileContext) -> bool:
+    """Inside an ``if`` that tests a verification setting (``if not verify:``): the caller chose."""
+    for node in ctx.ancestors():
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            return False
+        if isinstance(node, ast.If) and any(
+                VERIFICATION_SWITCH.search(name_of(n)) for n in ast.walk(node.test)
+                if isinstance(n, (ast.Name, ast.Attribute))):
+            return True
+    return False

@@ -6,7 +6,7 @@ from prodgate.core import cwe
 from prodgate.core.finding import Confidence, Severity
 from prodgate.core.rule import Rule, RuleMeta
 from prodgate.static.context import FileContext
-from prodgate.static.rules.security._helpers import is_constant
+from prodgate.static.rules.security._helpers import is_constant, under_verification_switch
 
 UNVERIFIED_FACTORIES = frozenset({"ssl._create_unverified_context", "ssl._create_stdlib_context"})
 WRAP_SOCKET = frozenset({"ssl.wrap_socket"})
@@ -43,6 +43,8 @@ class UnverifiedSslContext(Rule):
     ## Known limitations
     `check_hostname = False` is reported even when the code verifies the certificate another
     way (pinning a fingerprint after the handshake); suppress it there with a reason.
+    Assignments inside an `if` that tests a verification setting (`if not verify:`) are left
+    alone: the caller chose, and the setting is where the decision has to be reviewed.
 
     ## References
     - https://docs.python.org/3/library/ssl.html#security-considerations
@@ -101,6 +103,13 @@ class UnverifiedSslContext(Rule):
             context.verify_mode = ssl.CERT_NONE
             return context
 
+        def client_context(verify: bool):
+            context = ssl.create_default_context()
+            if not verify:
+                context.check_hostname = False
+                context.verify_mode = ssl.CERT_NONE
+            return context
+
         def webhook_listener_context():
             context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
             context.check_hostname = False
@@ -125,7 +134,7 @@ class UnverifiedSslContext(Rule):
                 continue
             disables = (is_constant(node.value, False) if target.attr == "check_hostname"
                         else ctx.qualname(node.value) == "ssl.CERT_NONE")
-            if disables and not self._server_context(target.value, ctx):
+            if disables and not self._server_context(target.value, ctx) and not under_verification_switch(ctx):
                 ctx.report(node, what=ast.unparse(node).strip())
 
     @staticmethod

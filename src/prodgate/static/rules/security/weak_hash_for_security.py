@@ -7,7 +7,7 @@ from prodgate.core.finding import Confidence, Severity
 from prodgate.core.rule import Rule, RuleMeta
 from prodgate.static.context import FileContext
 from prodgate.static.rules.security._helpers import (
-    function_makes_secret,
+    function_protects,
     is_constant,
     name_of,
     names_secret,
@@ -131,7 +131,7 @@ class WeakHashForSecurity(Rule):
     def _security_purpose(node: ast.Call, ctx: FileContext) -> str:
         """Why the hash guards something, in words for the message (empty when nothing says so)."""
         function = ctx.function()
-        if function is not None and function_makes_secret(function.name):
+        if function is not None and function_protects(function.name):
             return f"in `{function.name}`"
         data = [n for argument in [*node.args, *(k.value for k in node.keywords)] for n in ast.walk(argument)]
         secret = next((name_of(n) for n in data if isinstance(n, (ast.Name, ast.Attribute)) and names_secret(name_of(n))), "")
