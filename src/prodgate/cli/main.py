@@ -12,12 +12,12 @@ import sys
 from collections.abc import Sequence
 
 from prodgate import __version__
-from prodgate.cli import baseline_command, check_command, gate_command, ledger_command, rules_command
+from prodgate.cli import baseline_command, chaos_command, check_command, fuzz_command, gate_command, ledger_command, rules_command
 from prodgate.core.config import ConfigError
 from prodgate.core.registry import RegistryError
 
 EXIT_OK, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
-COMMANDS = (check_command, rules_command, gate_command, ledger_command, baseline_command)
+COMMANDS = (check_command, rules_command, gate_command, ledger_command, fuzz_command, baseline_command, chaos_command)
 
 
 class UsageError(Exception):

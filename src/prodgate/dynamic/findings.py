@@ -1,0 +1,99 @@
+"""Dynamic findings: from a child's reply (or its death) to regular prodgate ``Finding``s."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from prodgate.core.finding import Confidence, Diagnostic, Finding, Properties
+from prodgate.core.fingerprint import fingerprint
+from prodgate.core.rule import RuleMeta
+from prodgate.dynamic import rules
+from prodgate.dynamic.sandbox import ChildOutcome
+
+INPUT_PREVIEW = 80
+
+
+@dataclass(frozen=True)
+class TargetInfo:
+    """A target as the parent knows it (from the discovery child's description)."""
+
+    module: str
+    qualname: str
+    path: str
+    line: int
+    binding: str
+    import_root: str
+    skipped: str | None = None
+    notes: tuple[str, ...] = ()
+    params: tuple[dict[str, str], ...] = field(default_factory=tuple)
+
+    @property
+    def function(self) -> str:
+        return f"{self.module}:{self.qualname}"
+
+
+def relative(path: str, root: Path) -> str:
+    try:
+        return Path(path).resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return Path(os.path.relpath(path, root)).as_posix()
+
+
+def _preview(source: str) -> str:
+    return source if len(source) <= INPUT_PREVIEW else source[:INPUT_PREVIEW - 3] + "..."
+
+
+def make_finding(meta: RuleMeta, target: TargetInfo, root: Path, message: str, key: str,
+                 confidence: Confidence | None = None, **properties: str) -> Finding:
+    path = relative(target.path, root)
+    return Finding(
+        rule=meta.code, category=meta.category, severity=meta.severity,
+        confidence=confidence if confidence is not None else meta.confidence,
+        path=path, line=target.line, column=1, end_line=target.line, end_column=1,
+        message=message, cwe=meta.cwe, fingerprint=fingerprint(meta.code, path, target.qualname, key, 0),
+        properties=Properties({"function": target.function, "import_root": relative(target.import_root, root),
+                               **properties}),
+    )
+
+
+def from_failure(target: TargetInfo, failure: dict[str, Any], root: Path) -> Finding:
+    """A finding from one failure the fuzzing child recorded and shrank."""
+    verdict = failure["verdict"]
+    exception = failure["exception"].rpartition(".")[2]
+    call = failure["call"]
+    raised_at = f"{relative(failure['frame_path'], root)}:{failure['frame_line']}"
+    common = {"input": call, "oracle": verdict["rule"], "exception": failure["exception"],
+              "error": failure["message"], "raised_at": raised_at, "imports": ",".join(failure["imports"]),
+              "exact_input": "yes" if failure["exact"] else "no", "examples": str(failure["examples_to_find"])}
+    if verdict["rule"] == "network-blocked":
+        meta, message = rules.NETWORK, f"{target.function} opens a network connection on {_preview(call)}, which the sandbox blocks; inject the client so it can be tested without a network"
+    elif verdict["category"] == "dynamic.hang":
+        meta, message = rules.HANG, f"{target.function} does not return within the call time limit on {_preview(call)}"
+    else:
+        meta = rules.CRASH
+        message = f"{target.function} raises {exception} at {raised_at} on {_preview(call)} ({verdict['reason']})"
+    return make_finding(meta, target, root, message, f"{verdict['rule']}:{failure['exception']}", **common)
+
+
+def from_outcome(target: TargetInfo, outcome: ChildOutcome, root: Path) -> Finding | Diagnostic:
+    """A finding when the child died inside a call of the target, else a diagnostic saying what happened."""
+    call = (outcome.last_call or {}).get("call")
+    if outcome.last_call and outcome.last_call.get("phase") == "call" and call:
+        common = {"input": call, "exception": "", "error": outcome.describe(), "imports": "",
+                  "exact_input": "yes", "examples": ""}
+        if outcome.status == "timeout":
+            return make_finding(rules.HANG, target, root,
+                                f"{target.function} does not return on {_preview(call)}: the sandbox process {outcome.describe()}",
+                                "wall-timeout", oracle="wall-timeout", **common)
+        oracle = "runaway-output" if outcome.status == "output-limit" else "process-died"
+        return make_finding(rules.CRASH, target, root,
+                            f"{target.function} takes the process down on {_preview(call)}: it {outcome.describe()}",
+                            oracle, oracle=oracle, **common)
+    phase = (outcome.last_call or {}).get("phase", "setup")
+    tail = " ".join(outcome.output_tail.strip().splitlines()[-1:])[:300]
+    return Diagnostic(relative(target.path, root), "fuzz-error",
+                      f"{target.function}: the sandbox process {outcome.describe()} during {phase}" + (f": {tail}" if tail else ""),
+                      target.line)
