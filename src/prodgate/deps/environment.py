@@ -17,6 +17,7 @@ from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
+from prodgate.deps.apiindex import ApiIndex
 from prodgate.deps.declared import Declared, read_declared
 from prodgate.deps.importmap import KNOWN_PROVIDERS, ImportMap, guessed_import_names
 from prodgate.deps.installed import (
@@ -116,6 +117,25 @@ class Environment:
     def declared_range(self, distribution: str) -> SpecifierSet | None:
         return self.declared.requirements.get(canonicalize_name(distribution))
 
+    def api_key(self, module: str) -> str | None:
+        """The API-index cache key of a top-level module: its distribution and version (or Python's)."""
+        providers = sorted(self.providers(module))
+        if providers:
+            dist = self.distributions[providers[0]]
+            return f"{dist.name}-{dist.version}"
+        if module in self.stdlib:
+            return "python-{}.{}".format(*self.interpreter.version)
+        return None
+
+    @cached_property
+    def api(self) -> ApiIndex:
+        return ApiIndex(self.interpreter.path, self.api_key, self.cache_dir)
+
+    def close(self) -> None:
+        """Persist what was learnt about installed APIs (only if a rule asked)."""
+        if "api" in self.__dict__:
+            self.api.save()
+
 
 _ACTIVE: contextvars.ContextVar[Environment | None] = contextvars.ContextVar("prodgate_environment", default=None)
 
@@ -128,6 +148,7 @@ def using(environment: Environment) -> Iterator[Environment]:
         yield environment
     finally:
         _ACTIVE.reset(token)
+        environment.close()
 
 
 def active() -> Environment:
