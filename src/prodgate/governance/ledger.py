@@ -129,6 +129,13 @@ def _is_retryable(exc: DBAPIError) -> bool:
     return state in RETRYABLE_SQLSTATES or bool(SQLITE_LOCKED.search(str(exc.orig)))
 
 
+def _connect_arguments(url: URL) -> dict[str, Any]:
+    """PostgreSQL sessions in UTC, so stored times come back as they went in whatever the server's zone."""
+    if url.get_backend_name() == "postgresql" and url.get_driver_name() == "psycopg" and "options" not in url.query:
+        return {"options": "-c timezone=UTC"}
+    return {}
+
+
 def _configure_sqlite(engine: Engine) -> None:
     """WAL, a busy timeout, foreign keys, and ``BEGIN IMMEDIATE`` so a writer holds the lock from its start."""
 
@@ -254,7 +261,7 @@ class Ledger:
         """Open (creating and migrating when needed) the ledger at ``url`` (see ``resolve_url``)."""
         resolved = resolve_url(url, root)
         try:
-            engine = create_engine(resolved)
+            engine = create_engine(resolved, connect_args=_connect_arguments(resolved))
         except (ArgumentError, NoSuchModuleError, ImportError) as exc:
             raise LedgerError(f"cannot use the ledger database {safe_url(resolved)}: {_first_line(exc, resolved)}") \
                 from None
