@@ -22,6 +22,7 @@ from prodgate.core.result import RunResult
 from prodgate.core.rule import Rule
 from prodgate.core.selection import select_rules
 from prodgate.deps.environment import Environment, using
+from prodgate.deps.online import annotate
 from prodgate.static.cache import Cache
 from prodgate.static.context import RuleSettings
 from prodgate.static.engine import FileResult, Plan, analyse_file, analyse_many
@@ -121,11 +122,13 @@ def check(
     use_cache: bool | None = None,
     progress: Progress | None = None,
     python: str | None = None,
+    online: str | None = None,
 ) -> RunResult:
     """Analyse ``paths`` statically and return every finding and diagnostic.
 
     ``python`` is the interpreter whose installed distributions the dependency rules judge
-    imports and APIs against (default: the running one).
+    imports and APIs against (default: the running one); ``online`` is a package index's JSON
+    API base URL to ask about imports nothing provides (default: never ask).
     """
     started = time.perf_counter()
     targets = [Path(p) for p in paths] or [Path(".")]
@@ -133,6 +136,9 @@ def check(
         config = load_config(targets[0])
     rules = _rules(config, select, ignore)
     plan = Plan(tuple(r.meta.code for r in rules), _settings(config), target_version(config), config["max-file-size"])
+    environment = Environment(config.root, python, plan.target_version, config.root / config["cache-dir"])
+    if python:
+        environment.probe()
     files = discover(targets, config)
     caching = config["cache"] if use_cache is None else use_cache
     cache = Cache(config.root / config["cache-dir"], f"{config.fingerprint()}|{plan.codes}|{plan.target_version}") if caching else None
@@ -154,7 +160,7 @@ def check(
             if key is not None and not any(d.unanalysed for d in result.diagnostics):
                 cache.put(key, result)
     results = sorted([*done, *fresh], key=lambda r: r.path)
-    with using(Environment(config.root, python, plan.target_version, config.root / config["cache-dir"])):
+    with using(environment):
         _confirm(results, rules)
     findings: list[Finding] = []
     diagnostics: list[Diagnostic] = []
@@ -165,6 +171,8 @@ def check(
         findings.extend(kept)
         diagnostics.extend(result.diagnostics)
         diagnostics.extend(problems)
+    if online:
+        findings = annotate(findings, online)
     return RunResult(
         command="check",
         root=str(config.root),

@@ -11,6 +11,7 @@ from prodgate.api import check
 from prodgate.cli.output import emit, progress_bar
 from prodgate.core.config import load_config
 from prodgate.core.finding import Severity
+from prodgate.deps.online import DEFAULT_INDEX
 from prodgate.governance.baseline import BaselineError, filter_new, load_baseline
 from prodgate.report import FORMATS, render
 
@@ -31,6 +32,10 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--cache-dir", metavar="DIR", help="where to keep the cache (default: .prodgate_cache in the project)")
     parser.add_argument("--baseline", metavar="FILE", type=Path,
                         help="report only findings not in this baseline (`prodgate baseline create`)")
+    parser.add_argument("--python", metavar="PATH", help="judge imports and APIs against this interpreter's "
+                        "installed packages (default: the running one)")
+    parser.add_argument("--online", metavar="URL", nargs="?", const=DEFAULT_INDEX,
+                        help=f"ask the package index about imports nothing provides (default URL: {DEFAULT_INDEX})")
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings fail the run")
     parser.add_argument("--no-progress", action="store_true", help="never draw a progress bar")
     parser.set_defaults(handler=run)
@@ -52,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     with progress_bar("analysing", not args.no_progress) as progress:
         result = check(args.paths, config, select=_split(args.select), ignore=_split(args.ignore),
                        fail_on=args.fail_on, jobs=args.jobs, use_cache=False if args.no_cache else None,
-                       progress=progress)
+                       progress=progress, python=args.python, online=args.online)
     if baseline is not None:
         result = dataclasses.replace(result, findings=filter_new(result.findings, baseline))
     options = {"color": sys.stdout.isatty() and not args.output} if args.format == "text" else {}

@@ -47,6 +47,10 @@ class Environment:
     def interpreter(self) -> Interpreter:
         return probe_interpreter(self.python) if self.python else current_interpreter()
 
+    def probe(self) -> Interpreter:
+        """The target interpreter, probed now (so a bad ``--python`` fails before the scan)."""
+        return self.interpreter
+
     @property
     def target_version(self) -> tuple[int, int]:
         return self._target_version or self.interpreter.version

@@ -124,9 +124,10 @@ def _finder_mapping(finder: Path) -> set[str]:
 
 
 def top_level_names(dist: metadata.Distribution) -> frozenset[str]:
+    """Top-level import names: ``top_level.txt`` when the distribution has one, else its ``RECORD``."""
     text = dist.read_text("top_level.txt")
     names = {line.strip().split("/", 1)[0] for line in (text or "").splitlines() if line.strip()}
-    return frozenset(n for n in names | _names_from_record(dist) if n.isidentifier())
+    return frozenset(n for n in (names or _names_from_record(dist)) if n.isidentifier())
 
 
 def installed_distributions(path: tuple[str, ...]) -> dict[str, Distribution]:

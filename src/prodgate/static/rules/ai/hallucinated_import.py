@@ -128,7 +128,7 @@ class HallucinatedImport(Rule):
 
     def _check(self, node: ast.Import | ast.ImportFrom, ctx: FileContext) -> None:
         for root, at in candidate_imports(node, ctx):
-            ctx.report(at, module=root, requires=("import", root, importer_dir(ctx.path)))
+            ctx.report(at, module=root, properties={"module": root}, requires=("import", root, importer_dir(ctx.path)))
 
     def confirm(self, query: tuple[str, ...], index: ProjectIndex) -> bool:
         _, module, directory = query
