@@ -134,7 +134,8 @@ class WeakHashForSecurity(Rule):
         if function is not None and function_protects(function.name):
             return f"in `{function.name}`"
         data = [n for argument in [*node.args, *(k.value for k in node.keywords)] for n in ast.walk(argument)]
-        secret = next((name_of(n) for n in data if isinstance(n, (ast.Name, ast.Attribute)) and names_secret(name_of(n))), "")
+        secrets = [name_of(n) for n in data if isinstance(n, (ast.Name, ast.Attribute)) and names_secret(name_of(n))]
+        secret = min(secrets, key=lambda found: "pass" not in found.lower(), default="")
         if secret:
             return f"on `{secret}`"
         for parent in ctx.ancestors():
