@@ -15,11 +15,24 @@ from prodgate.static.rules.security._helpers import (
     set_safely_downstream,
 )
 
+ENVIRONMENT_READS = frozenset({"os.environ.get", "os.getenv", "decouple.config", "environ.Env.bool"})
+TRUTHY = frozenset({True, "True", "true", "1", "yes", "on", "TRUE"})
+
+
+def _environment_default_on(value: ast.expr, ctx: FileContext) -> bool:
+    """``os.environ.get("DJANGO_DEBUG", "True") == "True"`` and the like: on when the variable is unset."""
+    for node in ast.walk(value):
+        if isinstance(node, ast.Call) and ctx.call_name(node) in ENVIRONMENT_READS:
+            default = ctx.argument(node, 1, "default")
+            return isinstance(default, ast.Constant) and default.value in TRUTHY
+    return False
+
 
 class DjangoDebugEnabled(Rule):
     """
     ## What it does
-    Finds `DEBUG = True` at the top level of a Django settings module whose path does not mark
+    Finds `DEBUG = True`, or `DEBUG` read from an environment variable that defaults to on
+    (`os.environ.get("DJANGO_DEBUG", "True") == "True"`), at the top level of a Django settings module whose path does not mark
     it as development, local or test settings (`settings/dev.py`, `local_settings.py`,
     `settings_test.py` are skipped), unless a settings module that extends it
     (`from .base import *`) sets `DEBUG = False`.
@@ -43,7 +56,7 @@ class DjangoDebugEnabled(Rule):
 
     ## Known limitations
     A settings module that is only ever used locally but is not named so is reported. Values
-    read from the environment are trusted, even when their default is on.
+    read from the environment with a default that is off, or no default, are trusted.
 
     ## References
     - https://docs.djangoproject.com/en/stable/ref/settings/#debug
@@ -57,8 +70,8 @@ class DjangoDebugEnabled(Rule):
         severity=Severity.HIGH,
         confidence=Confidence.MEDIUM,
         cwe=(cwe.ACTIVE_DEBUG_CODE, cwe.DEBUG_INFO_EXPOSURE),
-        message="`DEBUG = True` in settings module `{module}` shows tracebacks, settings and SQL to any "
-                "visitor and keeps every query in memory",
+        message="`DEBUG` is on{how} in settings module `{module}`, so tracebacks, settings and SQL are shown "
+                "to any visitor and every query is kept in memory",
         tags=("django",),
     )
 
@@ -71,6 +84,16 @@ class DjangoDebugEnabled(Rule):
             INSTALLED_APPS = ["django.contrib.auth", "payments"]
             """,
             path="payments/settings.py",
+        ),
+        Example(
+            """
+            import os
+
+            DEBUG = os.environ.get("DJANGO_DEBUG", "True") == "True"  # error: PG604
+            ROOT_URLCONF = "orders.urls"
+            INSTALLED_APPS = ["orders"]
+            """,
+            path="orders/config.py",
         ),
         Example(
             """
@@ -110,14 +133,27 @@ class DjangoDebugEnabled(Rule):
             """,
             path="payments/cli.py",
         ),
+        Example(
+            """
+            import os
+
+            DEBUG = os.environ.get("DJANGO_DEBUG", "False") == "True"
+            """,
+            path="payments/settings.py",
+        ),
     )
 
     def visit_Assign(self, node: ast.Assign, ctx: FileContext) -> None:
         if len(ctx.parents) != 1 or not any(isinstance(t, ast.Name) and t.id == "DEBUG" for t in node.targets):
             return
         publish_setting(ctx, "DEBUG", is_constant(node.value, False))
-        if is_constant(node.value, True) and production_settings(ctx):
-            ctx.report(node, module=ctx.module, requires=("DEBUG", ctx.module))
+        if not production_settings(ctx):
+            return
+        if is_constant(node.value, True):
+            ctx.report(node, module=ctx.module, how="", requires=("DEBUG", ctx.module))
+        elif _environment_default_on(node.value, ctx):
+            ctx.report(node, module=ctx.module, how=" unless the environment turns it off",
+                       requires=("DEBUG", ctx.module))
 
     def visit_ImportFrom(self, node: ast.ImportFrom, ctx: FileContext) -> None:
         publish_star_import(node, ctx)
