@@ -103,6 +103,7 @@ class WildcardCorsWithCredentials(Rule):
         def create_app():
             app = Flask(__name__)
             CORS(app, supports_credentials=True)  # error: PG603
+            CORS(app, resources={r"/api/*": {"origins": "*"}}, supports_credentials=True)  # error: PG603
             return app
         """,
         """
@@ -146,6 +147,7 @@ class WildcardCorsWithCredentials(Rule):
         def setup(flask_app, origins):
             CORS(flask_app, origins=origins, supports_credentials=True)
             CORS(flask_app, resources={r"/public/*": {"origins": "*"}})
+            CORS(flask_app, resources={r"/api/*": {"origins": origins}}, supports_credentials=True)
         """,
         """
         CORS_ALLOW_ALL_ORIGINS = True
@@ -162,11 +164,8 @@ class WildcardCorsWithCredentials(Rule):
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
         name = ctx.call_name(node)
         if name in FLASK_CORS:
-            if keyword_is(node, "supports_credentials", True) and not ctx.has_splat(node):
-                origins = ctx.keyword(node, "origins")
-                if (origins is None and ctx.keyword(node, "resources") is None) or (
-                        origins is not None and _is_wildcard(origins.value)):
-                    ctx.report(node, what=f"`{ast.unparse(node.func)}`")
+            if keyword_is(node, "supports_credentials", True) and not ctx.has_splat(node) and self._any_origin(node):
+                ctx.report(node, what=f"`{ast.unparse(node.func)}`")
             return
         middleware = next((a for a in node.args if ctx.qualname(a) in CORS_MIDDLEWARES), None)
         if name in CORS_MIDDLEWARES:
@@ -214,6 +213,21 @@ class WildcardCorsWithCredentials(Rule):
             ctx.report(credentials, what="this response's `Access-Control-Allow-Origin`")
 
     visit_AsyncFunctionDef = visit_FunctionDef
+
+    @staticmethod
+    def _any_origin(node: ast.Call) -> bool:
+        """flask-cors accepts every origin: no ``origins``/``resources``, ``"*"``, or a resource allowing ``"*"``."""
+        origins = FileContext.keyword(node, "origins")
+        resources = FileContext.keyword(node, "resources")
+        if origins is not None:
+            return _is_wildcard(origins.value)
+        if resources is None:
+            return True
+        options = resources.value.values if isinstance(resources.value, ast.Dict) else []
+        return any(
+            isinstance(option, ast.Dict) and any(
+                is_constant(key, "origins") and _is_wildcard(value) for key, value in zip(option.keys, option.values, strict=True))
+            for option in options)
 
     @staticmethod
     def _reflects_origin(value: ast.expr) -> bool:
