@@ -152,6 +152,10 @@ class _Walker:
                 scopes.bind(local, binding)
                 if binding.qualname:
                     self.summary.import_(local, binding.qualname)
+        elif name in ("With", "AsyncWith", "For", "AsyncFor"):
+            # The block's own statements already see what `with ... as x` / `for x in ...` bound.
+            for local, binding in assignment_bindings(node):
+                scopes.bind(local, binding)
         elif name == "Call":
             assert isinstance(node, ast.Call)
             self.summary.call(node)
@@ -166,7 +170,7 @@ class _Walker:
             self.summary.leave_function()
         elif name in ("ClassDef", "Lambda"):
             scopes.pop()
-        elif name in ("Assign", "AnnAssign", "AugAssign", "NamedExpr", "With", "AsyncWith", "For", "AsyncFor"):
+        elif name in ("Assign", "AnnAssign", "AugAssign", "NamedExpr"):
             for local, binding in assignment_bindings(node):
                 scopes.bind(local, binding)
             if name == "Assign":

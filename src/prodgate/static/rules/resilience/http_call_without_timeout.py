@@ -93,6 +93,13 @@ class HttpCallWithoutTimeout(Rule):
                 return self.session.post(f"{self.base_url}/charges/{charge_id}/capture")  # error: PG101
         """,
         """
+        import requests
+
+        def fetch(url):
+            with requests.Session() as session:
+                return session.get(url)  # error: PG101
+        """,
+        """
         import httpx
 
         client = httpx.Client(timeout=None)  # error: PG101
