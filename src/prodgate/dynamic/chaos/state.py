@@ -1,0 +1,104 @@
+"""What the plugin knows while tests run: the current test, the armed fault, what was called.
+
+Client patches (``clients``) call ``boundary(client)`` around each outbound call. The outermost
+boundary of a thread records the call against the current test and its call site and returns the
+fault to inject when one is armed for that site; nested boundaries (a socket opened inside an
+HTTP call, in the same thread or task) neither record nor inject.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+
+from prodgate.dynamic.chaos.faults import FAULTS, applicable
+from prodgate.dynamic.chaos.sites import SiteLocator
+
+
+class DeadlineExceeded(BaseException):
+    """Raised in a faulted test that runs past its deadline (a BaseException, as ``except Exception`` must not swallow it)."""
+
+
+@dataclass(frozen=True)
+class ArmedFault:
+    site: str
+    fault: str
+
+    @classmethod
+    def parse(cls, text: str) -> ArmedFault:
+        """``path:line:fault`` (the form ``--prodgate-fault`` takes)."""
+        site, _, fault = text.rpartition(":")
+        path, _, line = site.rpartition(":")
+        if not path or not line.isdigit() or fault not in FAULTS:
+            raise ValueError(f"expected PATH:LINE:FAULT with FAULT one of {', '.join(FAULTS)}, got {text!r}")
+        return cls(site, fault)
+
+
+@dataclass
+class TestRecord:
+    """What happened in one test under a fault."""
+
+    injections: list[float] = field(default_factory=list)
+    unchecked_read: bool = False
+    hung: bool = False
+
+
+class ChaosState:
+    def __init__(self, locator: SiteLocator, armed: ArmedFault | None):
+        self.locator = locator
+        self.armed = armed
+        self.test = ""
+        self.calls: Counter[tuple[str, str, str]] = Counter()
+        """(test, client, site) -> number of calls."""
+        self.records: dict[str, TestRecord] = {}
+        self._depth: ContextVar[int] = ContextVar("prodgate_chaos_depth", default=0)
+
+    def start_test(self, nodeid: str) -> None:
+        self.test = nodeid
+        self.records[nodeid] = TestRecord()
+
+    def end_test(self) -> None:
+        self.test = ""
+
+    @property
+    def current(self) -> TestRecord | None:
+        return self.records.get(self.test)
+
+    @contextmanager
+    def boundary(self, client: str) -> Iterator[str | None]:
+        """Around one outbound call through ``client``: yields the fault to inject, or None."""
+        depth = self._depth.get()
+        token = self._depth.set(depth + 1)
+        try:
+            yield self._enter(client) if depth == 0 else None
+        finally:
+            self._depth.reset(token)
+
+    def _enter(self, client: str) -> str | None:
+        if not self.test:
+            return None
+        site = self.locator.site(sys._getframe(1))
+        if site is None:
+            return None
+        self.calls[(self.test, client, site)] += 1
+        armed = self.armed
+        if armed is None or armed.site != site or armed.fault not in applicable(client):
+            return None
+        record = self.current
+        if record is not None:
+            record.injections.append(time.monotonic())
+        return armed.fault
+
+    def note_body_read(self, status_checked: bool) -> None:
+        record = self.current
+        if record is not None and not status_checked:
+            record.unchecked_read = True
+
+
+STATE: ChaosState | None = None
+"""The active state while the plugin is activated in this process, else None."""

@@ -1,0 +1,216 @@
+"""Each fault, injected at each client library, looks exactly like the library's own failure;
+the real library works again once the patches are undone."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import socket
+import sqlite3
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from types import ModuleType
+
+import httpx
+import pytest
+import redis
+import requests
+import urllib3
+
+from prodgate.dynamic.chaos.faults import FAULTS, applicable
+
+from .support import chaos, line_of
+
+REQUESTS_ERRORS = {
+    "connect-timeout": (requests.exceptions.ConnectTimeout, "connect timeout=0.3"),
+    "read-timeout": (requests.exceptions.ReadTimeout, "Read timed out. (read timeout=0.3)"),
+    "slow-response": (requests.exceptions.ReadTimeout, "Read timed out. (read timeout=0.3)"),
+    "connection-reset": (requests.exceptions.ConnectionError, "Connection reset by peer"),
+    "dns-failure": (requests.exceptions.ConnectionError, "Name or service not known"),
+    "truncated-body": (requests.exceptions.ChunkedEncodingError, "IncompleteRead"),
+}
+HTTPX_ERRORS = {
+    "connect-timeout": httpx.ConnectTimeout, "read-timeout": httpx.ReadTimeout, "slow-response": httpx.ReadTimeout,
+    "connection-reset": httpx.ReadError, "dns-failure": httpx.ConnectError, "truncated-body": httpx.RemoteProtocolError,
+}
+URLLIB_ERRORS = {
+    "connect-timeout": urllib.error.URLError, "dns-failure": urllib.error.URLError, "read-timeout": TimeoutError,
+    "slow-response": TimeoutError, "connection-reset": ConnectionResetError, "truncated-body": Exception,
+    "http-500": urllib.error.HTTPError, "http-502": urllib.error.HTTPError, "http-503": urllib.error.HTTPError,
+    "http-429": urllib.error.HTTPError,
+}
+ANSWERS = ("http-500", "http-502", "http-503", "http-429", "malformed-json")
+
+
+@pytest.mark.parametrize("fault", applicable("requests"))
+def test_requests_faults_are_what_requests_raises_or_returns(project: tuple[Path, ModuleType], http_url: str, fault: str) -> None:
+    root, calls = project
+    site = line_of(root, "requests_get", "requests.get")
+    with chaos(root, site, fault) as state:
+        started = time.monotonic()
+        if fault in REQUESTS_ERRORS:
+            error, text = REQUESTS_ERRORS[fault]
+            with pytest.raises(error, match=re.escape(text)):
+                calls.requests_get(f"{http_url}/ok")
+        else:
+            injected = calls.requests_get(f"{http_url}/ok")
+    if fault == "slow-response":
+        assert time.monotonic() - started >= 0.3
+    assert state.calls[("test", "requests", site)] == 1
+    assert len(state.records["test"].injections) == 1
+    if fault in ANSWERS:
+        real = calls.requests_get(f"{http_url}/fault/{fault}")
+        assert isinstance(injected, requests.Response)
+        assert (injected.status_code, injected.reason, injected.content) == (real.status_code, real.reason, real.content)
+        assert injected.headers["Content-Type"] == real.headers["Content-Type"]
+        assert injected.headers.get("Retry-After") == real.headers.get("Retry-After")
+        if fault == "malformed-json":
+            with pytest.raises(requests.exceptions.JSONDecodeError):
+                injected.json()
+        else:
+            with pytest.raises(requests.HTTPError, match=f"{injected.status_code} "):
+                injected.raise_for_status()
+
+
+def test_requests_retries_run_inside_the_fault(project: tuple[Path, ModuleType], http_url: str) -> None:
+    root, calls = project
+    site = line_of(root, "requests_retrying", "session.get")
+    with chaos(root, site, "connection-reset") as state, pytest.raises(requests.exceptions.ConnectionError, match="Max retries exceeded"):
+        calls.requests_retrying(f"{http_url}/ok", total=3)
+    assert len(state.records["test"].injections) == 4
+
+
+def test_only_the_armed_site_is_faulted(project: tuple[Path, ModuleType], http_url: str) -> None:
+    root, calls = project
+    with chaos(root, line_of(root, "httpx_get", "httpx.get"), "http-500") as state:
+        assert calls.requests_get(f"{http_url}/ok").json() == {"ok": True}
+        assert calls.httpx_get(f"{http_url}/ok").status_code == 500
+    assert not state.records["test"].unchecked_read
+
+
+def test_reading_an_error_body_without_checking_the_status_is_noticed(project: tuple[Path, ModuleType], http_url: str) -> None:
+    root, calls = project
+    with chaos(root, line_of(root, "requests_get", "requests.get"), "http-503") as state:
+        response = calls.requests_get(f"{http_url}/ok")
+        # Reads from this test file are not project code: nothing is noticed.
+        assert response.json()["error"]["code"] == "unavailable"
+    assert not state.records["test"].unchecked_read
+
+
+@pytest.mark.parametrize("fault", applicable("httpx"))
+def test_httpx_faults_are_what_httpx_raises_or_returns(project: tuple[Path, ModuleType], http_url: str, fault: str) -> None:
+    root, calls = project
+    site = line_of(root, "httpx_get", "httpx.get")
+    with chaos(root, site, fault):
+        if fault in HTTPX_ERRORS:
+            with pytest.raises(HTTPX_ERRORS[fault]) as raised:
+                calls.httpx_get(f"{http_url}/ok")
+            assert raised.value.request.url == f"{http_url}/ok"
+        else:
+            injected = calls.httpx_get(f"{http_url}/ok")
+    if fault not in HTTPX_ERRORS:
+        real = calls.httpx_get(f"{http_url}/fault/{fault}")
+        assert isinstance(injected, httpx.Response)
+        assert (injected.status_code, injected.content) == (real.status_code, real.content)
+        assert injected.headers["content-type"] == real.headers["content-type"]
+
+
+@pytest.mark.parametrize("fault", ["connect-timeout", "http-500"])
+def test_async_httpx_is_faulted_too(project: tuple[Path, ModuleType], http_url: str, fault: str) -> None:
+    root, calls = project
+    with chaos(root, line_of(root, "httpx_get_async", "client.get"), fault):
+        if fault == "connect-timeout":
+            with pytest.raises(httpx.ConnectTimeout):
+                asyncio.run(calls.httpx_get_async(f"{http_url}/ok"))
+        else:
+            assert asyncio.run(calls.httpx_get_async(f"{http_url}/ok")).status_code == 500
+
+
+@pytest.mark.parametrize("fault", applicable("urllib"))
+def test_urllib_faults_are_what_urllib_raises_or_returns(project: tuple[Path, ModuleType], http_url: str, fault: str) -> None:
+    root, calls = project
+    with chaos(root, line_of(root, "urllib_get", "urlopen"), fault):
+        if fault == "malformed-json":
+            status, body = calls.urllib_get(f"{http_url}/ok")
+            assert (status, body) == (200, calls.urllib_get(f"{http_url}/fault/malformed-json")[1])
+            return
+        with pytest.raises(URLLIB_ERRORS[fault]) as raised:
+            calls.urllib_get(f"{http_url}/ok")
+    if isinstance(raised.value, urllib.error.HTTPError):
+        with pytest.raises(urllib.error.HTTPError) as real:
+            calls.urllib_get(f"{http_url}/fault/{fault}")
+        assert (raised.value.code, raised.value.reason, raised.value.read()) == (real.value.code, real.value.reason, real.value.read())
+    if fault == "truncated-body":
+        assert type(raised.value).__name__ == "IncompleteRead"
+
+
+@pytest.mark.parametrize(("fault", "message", "code"), [("db-locked", "database is locked", "SQLITE_BUSY"),
+                                                         ("db-operational", "disk I/O error", "SQLITE_IOERR")])
+def test_sqlite_faults_are_sqlite_operational_errors(project: tuple[Path, ModuleType], tmp_path: Path, fault: str, message: str, code: str) -> None:
+    root, calls = project
+    database = str(tmp_path / "db.sqlite")
+    with chaos(root, line_of(root, "sqlite_count", "conn.execute"), fault) as state:
+        with pytest.raises(sqlite3.OperationalError, match=f"^{message}$") as raised:
+            calls.sqlite_count(database)
+        assert raised.value.sqlite_errorname == code  # type: ignore[attr-defined]
+        assert isinstance(sqlite3.connect(database), sqlite3.Connection)
+    assert sum(state.calls.values()) == 1
+    assert calls.sqlite_count(database) == 0
+
+
+@pytest.mark.parametrize(("fault", "error", "text"), [
+    ("redis-down", redis.exceptions.ConnectionError, "Connection refused"),
+    ("connect-timeout", redis.exceptions.TimeoutError, "Timeout connecting to server"),
+    ("connection-reset", redis.exceptions.ConnectionError, "Connection reset by peer"),
+    ("read-timeout", redis.exceptions.TimeoutError, "Timeout reading from"),
+    ("slow-response", redis.exceptions.TimeoutError, "Timeout reading from"),
+])
+def test_redis_faults_are_what_redis_py_raises(project: tuple[Path, ModuleType], redis_url: str, fault: str, error: type, text: str) -> None:
+    root, calls = project
+    redis.Redis.from_url(redis_url).set("greeting", b"hello")
+    with chaos(root, line_of(root, "redis_get", ".get(key)"), fault) as state, pytest.raises(error, match=text):
+        calls.redis_get(redis_url, "greeting")
+    assert len(state.records["test"].injections) == 1
+    assert calls.redis_get(redis_url, "greeting") == b"hello"
+
+
+def test_redis_clients_own_retry_runs_against_the_fault(project: tuple[Path, ModuleType], redis_url: str) -> None:
+    root, calls = project
+    redis.Redis.from_url(redis_url).set("greeting", b"hello")
+    with chaos(root, line_of(root, "redis_get_retrying", "client.get"), "redis-down") as state, \
+            pytest.raises(redis.exceptions.ConnectionError, match=r"Error 111 connecting to 127\.0\.0\.1"):
+        calls.redis_get_retrying(redis_url, "greeting")
+    assert len(state.records["test"].injections) == 3
+    assert calls.redis_get_retrying(redis_url, "greeting") == b"hello"
+
+
+@pytest.mark.parametrize(("fault", "error"), [("connect-timeout", TimeoutError), ("connection-reset", ConnectionResetError),
+                                              ("dns-failure", socket.gaierror)])
+def test_socket_faults(project: tuple[Path, ModuleType], http_url: str, fault: str, error: type) -> None:
+    root, calls = project
+    host, port = http_url.removeprefix("http://").split(":")
+    with chaos(root, line_of(root, "socket_connect", "create_connection"), fault), pytest.raises(error):
+        calls.socket_connect(host, int(port))
+    assert calls.socket_connect(host, int(port)) is True
+
+
+def test_undo_restores_every_patched_attribute(project: tuple[Path, ModuleType], http_url: str, tmp_path: Path) -> None:
+    owners = [urllib3.connectionpool.HTTPConnectionPool, requests.adapters.HTTPAdapter, httpx.HTTPTransport,
+              httpx.AsyncHTTPTransport, urllib.request.AbstractHTTPHandler, redis.connection.AbstractConnection,
+              socket.socket, sqlite3]
+    before = [dict(vars(owner)) for owner in owners]
+    root, calls = project
+    with chaos(root, line_of(root, "requests_get", "requests.get"), "http-500"):
+        assert urllib3.connectionpool.HTTPConnectionPool._make_request is not before[0]["_make_request"]
+    assert [dict(vars(owner)) for owner in owners] == before
+    assert calls.requests_get(f"{http_url}/ok").json() == {"ok": True}
+    assert calls.httpx_get(f"{http_url}/ok").json() == {"ok": True}
+    assert calls.urllib_get(f"{http_url}/ok")[0] == 200
+    assert calls.sqlite_count(str(tmp_path / "after.db")) == 0
+
+
+def test_every_fault_applies_to_some_client() -> None:
+    clients = ("requests", "httpx", "urllib", "sqlite3", "psycopg", "redis", "socket")
+    assert {f for c in clients for f in applicable(c)} == set(FAULTS)
