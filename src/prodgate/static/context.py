@@ -58,6 +58,7 @@ class FileContext:
     # -- reporting ---------------------------------------------------------------------------
 
     def report(self, node: ast.AST, /, *, fix: Fix | None = None, confidence: Confidence | None = None,
+               severity: Severity | None = None,
                flow: tuple[FlowStep, ...] = (), properties: Mapping[str, str] | None = None,
                requires: tuple[str, ...] | None = None, **fields: object) -> None:
         """Report the current rule at ``node``; ``fields`` fill the rule's message template.
@@ -69,11 +70,11 @@ class FileContext:
         end_line = getattr(node, "end_lineno", None) or line
         column = self.column(line, getattr(node, "col_offset", 0))
         end_column = self.column(end_line, getattr(node, "end_col_offset", None) or 0)
-        self.report_span(line, column, end_line, end_column, fix=fix, confidence=confidence, flow=flow,
-                         properties=properties, requires=requires, **fields)
+        self.report_span(line, column, end_line, end_column, fix=fix, confidence=confidence, severity=severity,
+                         flow=flow, properties=properties, requires=requires, **fields)
 
     def report_span(self, line: int, column: int, end_line: int, end_column: int, /, *,
-                    fix: Fix | None = None, confidence: Confidence | None = None,
+                    fix: Fix | None = None, confidence: Confidence | None = None, severity: Severity | None = None,
                     flow: tuple[FlowStep, ...] = (), properties: Mapping[str, str] | None = None,
                     requires: tuple[str, ...] | None = None, **fields: object) -> None:
         """Report at an explicit span (1-based lines and character columns)."""
@@ -88,7 +89,7 @@ class FileContext:
         finding = Finding(
             rule=meta.code,
             category=meta.category,
-            severity=(settings.severity if settings and settings.severity else meta.severity),
+            severity=(settings.severity if settings and settings.severity else severity or meta.severity),
             confidence=confidence if confidence is not None else meta.confidence,
             path=self.path,
             line=line,

@@ -16,7 +16,9 @@ from prodgate.static.rules.security._helpers import (
 
 RANDOM_FUNCTIONS = frozenset(
     f"random.{name}" for name in
-    ("random", "randint", "choice", "choices", "randrange", "getrandbits", "sample", "shuffle", "uniform", "randbytes")
+    ("random", "randint", "choice", "choices", "randrange", "getrandbits", "sample", "shuffle", "uniform", "randbytes",
+     "normalvariate", "gauss", "triangular", "betavariate", "expovariate", "gammavariate", "lognormvariate",
+     "paretovariate", "vonmisesvariate", "weibullvariate", "binomialvariate")
 )
 RANDOM_METHODS = frozenset(name.split(".", 1)[1] for name in RANDOM_FUNCTIONS)
 # ``code``/``pin``/``digits`` are secrets only in a function about proving who someone is.
@@ -28,8 +30,8 @@ class InsecureRandomForSecret(Rule):
     """
     ## What it does
     Finds the `random` module (`random.choice`, `randint`, `getrandbits`, `random.Random()`
-    instances ...) producing a value that guards access: assigned to, returned as or passed as
-    something named like a secret (`token`, `password`, `api_key`, `nonce`, `salt`, `otp`,
+    instances ...) producing a value that guards access: stored in the session or a cookie,
+    assigned to, returned as or passed as something named like a secret (`token`, `password`, `api_key`, `nonce`, `salt`, `otp`,
     `csrf`, `session_id`, `reset_*`), used inside a function that makes one
     (`generate_reset_token`, `make_password`, `new_api_key`), or a `code`/`pin` inside a function
     about verification, login or password resets. `secrets` and `random.SystemRandom` are fine.
@@ -94,6 +96,18 @@ class InsecureRandomForSecret(Rule):
             rng = random.Random()
             return repo.insert(name=name, api_key="%032x" % rng.getrandbits(128))  # error: PG622
         """,
+        """
+        import random
+        from flask import session, make_response
+
+        def remember_me(user):
+            value = str(random.getrandbits(64))  # error: PG622
+            session["remember"] = value
+            other = str(random.random())[2:]  # error: PG622
+            response = make_response("ok")
+            response.set_cookie("remember", other)
+            return response
+        """,
     )
     clean = (
         """
@@ -149,6 +163,26 @@ class InsecureRandomForSecret(Rule):
             for found in names:
                 if names_secret(found) or (about_auth and CODE_NAME.search(snake(found))):
                     return f"`{found}`"
+                if function is not None and found in _session_stored(function, ctx):
+                    return f"`{found}`, stored in the session or a cookie"
             if isinstance(parent, (ast.stmt, ast.Lambda)):
                 return ""
         return ""
+
+
+def _session_stored(function: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> set[str]:
+    """Variables the function stores in a session mapping (``session[k] = v``) or a cookie
+    (``response.set_cookie(k, v)``): values that then identify or authenticate a user."""
+    cache: dict[int, set[str]] = ctx.state().setdefault("session-stored", {})
+    if id(function) not in cache:
+        stored: set[str] = set()
+        for node in ast.walk(function):
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Name):
+                for target in node.targets:
+                    if isinstance(target, ast.Subscript) and "session" in ast.unparse(target.value).lower():
+                        stored.add(node.value.id)
+            elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "set_cookie"
+                  and len(node.args) > 1 and isinstance(node.args[1], ast.Name)):
+                stored.add(node.args[1].id)
+        cache[id(function)] = stored
+    return cache[id(function)]
