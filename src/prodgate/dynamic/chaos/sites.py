@@ -41,7 +41,8 @@ class SiteLocator:
     def relative(self, filename: str) -> str | None:
         """The root-relative posix path of ``filename`` when it is under the root, else None."""
         if filename not in self._code:
-            absolute = os.path.realpath(filename) if filename else ""
+            # "<frozen runpy>", "<string>": code with no file is never the project's.
+            absolute = "" if not filename or filename.startswith("<") else os.path.realpath(filename)
             inside = absolute.startswith(self._prefix) and not any(
                 absolute.startswith(e) for e in self._excluded if not self._prefix.startswith(e))
             self._code[filename] = PurePath(absolute[len(self._prefix):]).as_posix() if inside else None

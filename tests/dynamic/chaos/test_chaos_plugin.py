@@ -1,0 +1,142 @@
+"""The pytest plugin in real pytest processes: inert by default, recording call sites, running a
+batch of faults, enforcing the deadline, and leaving the real libraries working after every
+faulted test."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+import urllib3
+
+from prodgate.dynamic.chaos.faults import applicable
+from prodgate.dynamic.chaos.pytest_process import run_pytest
+
+CALLS = '''\
+import sqlite3
+import requests
+
+def fetch(url):
+    return requests.get(url, timeout=0.3).json()
+
+def fetch_without_timeout(url):
+    return requests.get(url).json()
+
+def count_tables(path):
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute("select count(*) from sqlite_master").fetchone()[0]
+    finally:
+        conn.close()
+'''
+
+TESTS = '''\
+import sqlite3, urllib.request
+import httpx, requests
+from app.calls import count_tables, fetch, fetch_without_timeout
+
+def test_fetch(url):
+    assert fetch(url) == {"ok": True}
+
+def test_real_libraries_work(url, tmp_path):
+    # Runs after every faulted test: each library must behave as the real thing.
+    assert requests.get(url, timeout=2).json() == {"ok": True}
+    assert httpx.get(url, timeout=2).json() == {"ok": True}
+    assert urllib.request.urlopen(url, timeout=2).status == 200
+    conn = sqlite3.connect(str(tmp_path / "real.db"))
+    assert conn.execute("select 1").fetchone() == (1,)
+    assert type(conn) is sqlite3.Connection or conn.execute("select 2").fetchone() == (2,)
+
+def test_hangs_without_timeout(url):
+    assert fetch_without_timeout(url) == {"ok": True}
+
+def test_tables(tmp_path):
+    assert count_tables(str(tmp_path / "t.db")) == 0
+'''
+
+CONFTEST = '''\
+import json, threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+import pytest
+
+class Api(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    def do_GET(self):
+        body = json.dumps({"ok": True}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *args):
+        pass
+
+@pytest.fixture(scope="session")
+def url():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Api)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}/ok"
+    server.shutdown()
+'''
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("")
+    (tmp_path / "app" / "calls.py").write_text(CALLS)
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "conftest.py").write_text(CONFTEST)
+    (tmp_path / "tests" / "test_calls.py").write_text(textwrap.dedent(TESTS))
+    return tmp_path
+
+
+def _python() -> str:
+    import sys
+    return sys.executable
+
+
+def test_plugin_is_inert_without_its_options() -> None:
+    # This very session has the plugin loaded through its entry point, without options.
+    assert urllib3.connectionpool.HTTPConnectionPool._make_request.__module__ == "urllib3.connectionpool"
+
+
+def test_recording_gives_each_call_its_project_call_site(project: Path) -> None:
+    run = run_pytest(_python(), project, ["-k", "not hangs"], [], timeout=120)
+    assert run.returncode == 0, run.output_tail
+    assert run.payload is not None
+    calls = {(c["test"].split("::")[1], c["client"], c["site"]) for c in run.payload["calls"]}
+    assert calls == {("test_fetch", "requests", "app/calls.py:5"), ("test_tables", "sqlite3", "app/calls.py:13")}
+    assert {entry["outcome"] for entry in run.payload["runs"][""].values()} == {"passed"}
+
+
+def test_real_libraries_work_after_every_faulted_test(project: Path) -> None:
+    faults = applicable("requests")
+    select = ["tests/test_calls.py::test_fetch", "tests/test_calls.py::test_real_libraries_work"]
+    run = run_pytest(_python(), project, [], [f"--prodgate-fault=app/calls.py:5:{f}" for f in faults], timeout=120,
+                     select=select)
+    assert run.payload is not None, run.output_tail
+    runs = run.payload["runs"]
+    assert list(runs) == [f"app/calls.py:5:{f}" for f in faults]
+    for arm, tests in runs.items():
+        faulted, real = tests[select[0]], tests[select[1]]
+        assert faulted["outcome"] == "failed" and len(faulted["injections"]) == 1, arm
+        assert real["outcome"] == "passed", (arm, real["exception"])
+
+
+def test_a_call_without_timeout_under_slow_response_hangs_until_the_deadline(project: Path) -> None:
+    run = run_pytest(_python(), project, [], ["--prodgate-fault=app/calls.py:8:slow-response", "--prodgate-deadline=1"],
+                     timeout=60, select=["tests/test_calls.py::test_hangs_without_timeout"])
+    assert run.payload is not None, run.output_tail
+    entry = run.payload["runs"]["app/calls.py:8:slow-response"]["tests/test_calls.py::test_hangs_without_timeout"]
+    assert entry["hung"] is True
+    assert entry["exception"]["kind"] == "deadline"
+
+
+def test_a_bad_fault_option_is_a_usage_error(project: Path) -> None:
+    run = run_pytest(_python(), project, [], ["--prodgate-fault=app/calls.py:5:meteor-strike"], timeout=60)
+    assert run.returncode == 4
+    assert "meteor-strike" in run.output_tail
