@@ -35,7 +35,8 @@ Progress = Callable[[int, int], None]
 def target_version(config: Config) -> tuple[int, int]:
     """The Python version the analysed project runs on."""
     if config["target-version"]:
-        return tuple(config["target-version"])  # type: ignore[return-value]
+        major, minor = config["target-version"]
+        return (major, minor)
     if config.requires_python:
         found = re.search(r">=?\s*3\.(\d+)", config.requires_python)
         if found:

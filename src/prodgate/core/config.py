@@ -223,6 +223,7 @@ def find_config(start: Path) -> tuple[Path, Path | None]:
 
 
 def load_config(start: Path, explicit: Path | None = None) -> Config:
+    source: Path | None
     if explicit is not None:
         if not explicit.is_file():
             raise ConfigError(f"{explicit}: no such configuration file")

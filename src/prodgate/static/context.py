@@ -182,7 +182,7 @@ class FileContext:
         cls = self.enclosing(ast.ClassDef)
         if not isinstance(cls, ast.ClassDef):
             return {}
-        cache = self._state.setdefault("<self-attributes>", {})
+        cache: dict[Any, dict[str, list[ast.expr]]] = self._state.setdefault("<self-attributes>", {})
         if id(cls) not in cache:
             found: dict[str, list[ast.expr]] = {}
             for node in ast.walk(cls):
@@ -192,7 +192,7 @@ class FileContext:
                                 and target.value.id == "self"):
                             found.setdefault(target.attr, []).append(node.value)
             cache[id(cls)] = found
-        return cache[id(cls)]  # type: ignore[no-any-return]
+        return cache[id(cls)]
 
     def constructor(self, expr: ast.AST) -> ast.Call | None:
         """The call that produced the value of ``expr``: itself, what its name was assigned, or
@@ -260,7 +260,7 @@ class FileContext:
 
     def loops(self) -> list[ast.AST]:
         """Enclosing loops and comprehensions inside the current function, nearest first."""
-        found = []
+        found: list[ast.AST] = []
         for node in reversed(self.parents):
             if isinstance(node, SCOPE_TYPES):
                 break

@@ -155,7 +155,7 @@ class Scopes:
                 return None
             expr = binding.value
             seen += 1
-        return expr if seen else None
+        return expr if seen and isinstance(expr, ast.expr) else None
 
 
 def predeclare_module(tree: ast.Module, scopes: Scopes) -> None:

@@ -194,7 +194,8 @@ class HttpCallWithoutTimeout(Rule):
                 for target in node.targets
                 if isinstance(target, ast.Attribute) and target.attr == "request"
             }
-        return state["wrapped"]  # type: ignore[no-any-return]
+        wrapped: set[str] = state["wrapped"]
+        return wrapped
 
     def confirm(self, query: tuple[str, ...], index: ProjectIndex) -> bool:
         _, qualname = query
