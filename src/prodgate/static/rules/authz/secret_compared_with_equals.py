@@ -7,6 +7,7 @@ from prodgate.core import cwe
 from prodgate.core.finding import Confidence, Severity
 from prodgate.core.rule import Rule, RuleMeta
 from prodgate.static.context import FileContext
+from prodgate.static.nodes import name_of
 
 SECRET_NAME = re.compile(
     r"(?i)(^|_)(signature|sig|digest|hmac|mac|secret|api_?key|password_hash|csrf|otp|"
@@ -14,15 +15,9 @@ SECRET_NAME = re.compile(
 
 
 def _name(node: ast.expr) -> str | None:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        return node.attr
-    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str):
-        return node.slice.value
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("hexdigest", "digest"):
         return "digest"
-    return None
+    return name_of(node) or None
 
 
 def _literal(node: ast.expr) -> bool:

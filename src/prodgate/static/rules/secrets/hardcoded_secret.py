@@ -6,17 +6,8 @@ from prodgate.core import cwe
 from prodgate.core.finding import Confidence, Severity
 from prodgate.core.rule import Rule, RuleMeta
 from prodgate.static.context import FileContext
+from prodgate.static.nodes import name_of
 from prodgate.static.rules.secrets._detect import looks_like_credential, provider_secret
-
-
-def _target_name(node: ast.AST) -> str | None:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        return node.attr
-    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str):
-        return node.slice.value
-    return None
 
 
 class HardcodedSecret(Rule):
@@ -104,7 +95,7 @@ class HardcodedSecret(Rule):
         parent = ctx.parent()
         if isinstance(parent, (ast.Assign, ast.AnnAssign)) and parent.value is node:
             targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
-            return next((n for n in map(_target_name, targets) if n), None)
+            return next((n for n in map(name_of, targets) if n), None)
         if isinstance(parent, ast.keyword) and parent.arg:
             return parent.arg
         if isinstance(parent, ast.Dict):

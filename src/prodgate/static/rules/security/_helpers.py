@@ -8,6 +8,7 @@ import re
 from prodgate.static.context import FileContext
 from prodgate.static.index import ProjectIndex
 from prodgate.static.names import resolve_relative
+from prodgate.static.nodes import name_of
 
 # Words in a name that say the value guards access: a token, a password, a key, a signature.
 SECRET_NAME = re.compile(
@@ -48,19 +49,6 @@ def is_main_guard(node: ast.AST) -> bool:
 def in_main_guard(ctx: FileContext) -> bool:
     """Inside ``if __name__ == "__main__":`` (a local development entry point), at any depth."""
     return any(is_main_guard(node) for node in ctx.parents)
-
-
-def name_of(node: ast.AST | None) -> str:
-    """The last identifier of a name, attribute or subscript key (``self.reset_token`` -> ``reset_token``)."""
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        return node.attr
-    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str):
-        return node.slice.value
-    if isinstance(node, ast.arg):
-        return node.arg
-    return ""
 
 
 def snake(name: str) -> str:
