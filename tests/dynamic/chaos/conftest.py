@@ -130,6 +130,29 @@ def redis_get_retrying(url, key):
                                   retry_on_error=[redis.exceptions.ConnectionError])
     return client.get(key)
 
+def requests_json(url):
+    return requests.get(url, timeout=0.3).json()
+
+def requests_checked_json(url):
+    response = requests.get(url, timeout=0.3)
+    if response.status_code != 200:
+        return None
+    return response.json()
+
+def sqlalchemy_one(url):
+    import sqlalchemy
+    engine = sqlalchemy.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return conn.execute(sqlalchemy.text("select 1")).scalar()
+    finally:
+        engine.dispose()
+
+def psycopg_one(url):
+    import psycopg
+    with psycopg.connect(url, connect_timeout=5) as conn:
+        return conn.execute("select 1").fetchone()[0]
+
 def socket_connect(host, port):
     with socket.create_connection((host, port), timeout=0.3):
         return True

@@ -4,6 +4,7 @@ the real library works again once the patches are undone."""
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import socket
 import sqlite3
@@ -14,9 +15,11 @@ from pathlib import Path
 from types import ModuleType
 
 import httpx
+import psycopg
 import pytest
 import redis
 import requests
+import sqlalchemy
 import urllib3
 
 from prodgate.dynamic.chaos.faults import FAULTS, applicable
@@ -99,6 +102,15 @@ def test_reading_an_error_body_without_checking_the_status_is_noticed(project: t
     assert not state.records["test"].unchecked_read
 
 
+@pytest.mark.parametrize(("function", "unchecked"), [("requests_json", True), ("requests_checked_json", False)])
+def test_project_code_reading_an_error_body_before_its_status_is_noticed(
+        project: tuple[Path, ModuleType], http_url: str, function: str, unchecked: bool) -> None:
+    root, calls = project
+    with chaos(root, line_of(root, function, "requests.get"), "http-500") as state:
+        getattr(calls, function)(f"{http_url}/ok")
+    assert state.records["test"].unchecked_read is unchecked
+
+
 @pytest.mark.parametrize("fault", applicable("httpx"))
 def test_httpx_faults_are_what_httpx_raises_or_returns(project: tuple[Path, ModuleType], http_url: str, fault: str) -> None:
     root, calls = project
@@ -160,6 +172,29 @@ def test_sqlite_faults_are_sqlite_operational_errors(project: tuple[Path, Module
     assert calls.sqlite_count(database) == 0
 
 
+@pytest.mark.parametrize("fault", ["db-locked", "db-operational"])
+def test_sqlalchemy_on_sqlite_wraps_the_fault_as_it_wraps_the_real_error(project: tuple[Path, ModuleType], tmp_path: Path, fault: str) -> None:
+    root, calls = project
+    url = f"sqlite:///{tmp_path / 'sa.db'}"
+    with chaos(root, line_of(root, "sqlalchemy_one", "conn.execute"), fault), \
+            pytest.raises(sqlalchemy.exc.OperationalError) as raised:
+        calls.sqlalchemy_one(url)
+    assert isinstance(raised.value.orig, sqlite3.OperationalError)
+    assert calls.sqlalchemy_one(url) == 1
+
+
+@pytest.mark.parametrize(("fault", "error"), [("db-locked", "LockNotAvailable"), ("db-operational", "OperationalError")])
+def test_psycopg_faults_are_psycopg_errors(project: tuple[Path, ModuleType], fault: str, error: str) -> None:
+    url = os.environ.get("PRODGATE_TEST_POSTGRES_URL")
+    if not url:
+        pytest.skip("PRODGATE_TEST_POSTGRES_URL is not set (.ci/postgres.sh starts PostgreSQL and sets it)")
+    root, calls = project
+    with chaos(root, line_of(root, "psycopg_one", "conn.execute"), fault), pytest.raises(psycopg.Error) as raised:
+        calls.psycopg_one(url)
+    assert type(raised.value).__name__ == error and isinstance(raised.value, psycopg.OperationalError)
+    assert calls.psycopg_one(url) == 1
+
+
 @pytest.mark.parametrize(("fault", "error", "text"), [
     ("redis-down", redis.exceptions.ConnectionError, "Connection refused"),
     ("connect-timeout", redis.exceptions.TimeoutError, "Timeout connecting to server"),
@@ -199,7 +234,7 @@ def test_socket_faults(project: tuple[Path, ModuleType], http_url: str, fault: s
 def test_undo_restores_every_patched_attribute(project: tuple[Path, ModuleType], http_url: str, tmp_path: Path) -> None:
     owners = [urllib3.connectionpool.HTTPConnectionPool, requests.adapters.HTTPAdapter, httpx.HTTPTransport,
               httpx.AsyncHTTPTransport, urllib.request.AbstractHTTPHandler, redis.connection.AbstractConnection,
-              socket.socket, sqlite3]
+              socket.socket, sqlite3, sqlite3.dbapi2]
     before = [dict(vars(owner)) for owner in owners]
     root, calls = project
     with chaos(root, line_of(root, "requests_get", "requests.get"), "http-500"):

@@ -4,6 +4,7 @@ faulted test."""
 
 from __future__ import annotations
 
+import sys
 import textwrap
 from pathlib import Path
 
@@ -11,7 +12,9 @@ import pytest
 import urllib3
 
 from prodgate.dynamic.chaos.faults import applicable
+from prodgate.dynamic.chaos.plan import FaultPlan
 from prodgate.dynamic.chaos.pytest_process import run_pytest
+from prodgate.dynamic.chaos.runner import chaos
 
 CALLS = '''\
 import sqlite3
@@ -95,7 +98,6 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def _python() -> str:
-    import sys
     return sys.executable
 
 
@@ -140,3 +142,15 @@ def test_a_bad_fault_option_is_a_usage_error(project: Path) -> None:
     run = run_pytest(_python(), project, [], ["--prodgate-fault=app/calls.py:5:meteor-strike"], timeout=60)
     assert run.returncode == 4
     assert "meteor-strike" in run.output_tail
+
+
+def test_tests_failing_without_a_fault_are_diagnostics_and_never_faulted(project: Path) -> None:
+    (project / "tests" / "test_broken.py").write_text(
+        "from app.calls import count_tables\n\n"
+        "def test_broken(tmp_path):\n    assert count_tables(str(tmp_path / 'b.db')) == 1\n")
+    result = chaos(project, ["-k", "tables or broken"], FaultPlan(deadline=2.0))
+    assert [(d.kind, d.path) for d in result.diagnostics] == [("chaos-baseline-failure", "tests/test_broken.py")]
+    assert {(f.rule, f.properties["fault"], f.properties["test"]) for f in result.findings} == {
+        ("PG950", "db-locked", "tests/test_calls.py::test_tables"),
+        ("PG950", "db-operational", "tests/test_calls.py::test_tables")}
+    assert result.extra["verdicts"] == {"unhandled": 2}

@@ -15,7 +15,7 @@ import sys
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -189,7 +189,7 @@ def chaos(
                    for test in recording.failing]
     pairs = plan_pairs(recording, plan)
     batches = [[p for p in pairs if p.site == site] for site in dict.fromkeys(p.site for p in pairs)]
-    done = [0]
+    total_runs, done = sum(len(p.tests) for p in pairs), 0
 
     def run_site(batch: list[Pair]) -> list[tuple[Pair, dict[str, Any] | str]]:
         results: list[tuple[Pair, dict[str, Any] | str]] = []
@@ -210,16 +210,17 @@ def chaos(
             # Killed at the time limit: the fault in progress hung its tests; run the rest afresh.
             results.append((rest[0], {}))
             batch = rest[1:]
-        done[0] += 1
-        if progress:
-            progress(done[0], len(batches))
         return results
 
     findings: list[Finding] = []
     verdicts: dict[str, int] = defaultdict(int)
     workers = plan.jobs or os.cpu_count() or 1
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        for results in pool.map(run_site, batches):
+        for future in as_completed([pool.submit(run_site, batch) for batch in batches]):
+            results = future.result()
+            done += sum(len(pair.tests) for pair, _ in results)
+            if progress:
+                progress(done, total_runs)
             for pair, tests in results:
                 if isinstance(tests, str):
                     path, line = _site_key(pair.site)
@@ -231,7 +232,7 @@ def chaos(
                     verdicts[name] += count
     return RunResult(
         command="chaos", root=str(root), findings=tuple(sorted(findings, key=Finding.sort_key)),
-        diagnostics=tuple(diagnostics), rules=rules.ALL, files=len({_site_key(p.site)[0] for p in pairs}),
+        diagnostics=tuple(sorted(diagnostics, key=lambda d: (d.path, d.line, d.kind, d.message))), rules=rules.ALL, files=len({_site_key(p.site)[0] for p in pairs}),
         lines=0, duration=time.perf_counter() - started, fail_on=fail_on or config["fail-on"],
         fail_on_unanalysed=config["fail-on-unanalysed"],
         extra={"sites": len({p.site for p in pairs}), "runs": len(pairs), "verdicts": dict(sorted(verdicts.items()))})

@@ -4,7 +4,7 @@
 (of the caller's own factory, if any) whose ``execute``/``executemany``/``executescript``/
 ``commit`` and cursors' ``execute*`` are boundaries. Faults raise ``sqlite3.OperationalError``
 with SQLite's own messages and, where the interpreter has them, error codes. SQLAlchemy's SQLite
-engines connect through ``sqlite3.connect`` and are covered the same way. Connections opened
+engines connect through ``sqlite3.dbapi2.connect`` (patched too) and are covered the same way. Connections opened
 before the plugin was activated are not seen.
 """
 
@@ -72,4 +72,5 @@ def install(state: ChaosState) -> list[Undo]:
         kwargs["factory"] = connection_class(kwargs.get("factory") or sqlite3.Connection)
         return original(*args, **kwargs)
 
-    return [patch(sqlite3, "connect", connect)]
+    # SQLAlchemy and other DB-API users call sqlite3.dbapi2.connect, the same function.
+    return [patch(sqlite3, "connect", connect), patch(sqlite3.dbapi2, "connect", connect)]
