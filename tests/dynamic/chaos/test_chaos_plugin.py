@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import urllib3
 
+from prodgate.dynamic.chaos import runner
 from prodgate.dynamic.chaos.faults import applicable
 from prodgate.dynamic.chaos.plan import FaultPlan
 from prodgate.dynamic.chaos.pytest_process import run_pytest
@@ -26,6 +27,13 @@ def fetch(url):
 def fetch_without_timeout(url):
     return requests.get(url).json()
 
+def fetch_stubbornly(url):
+    while True:
+        try:
+            return requests.get(url).json()
+        except BaseException:
+            continue
+
 def count_tables(path):
     conn = sqlite3.connect(path)
     try:
@@ -37,7 +45,7 @@ def count_tables(path):
 TESTS = '''\
 import sqlite3, urllib.request
 import httpx, requests
-from app.calls import count_tables, fetch, fetch_without_timeout
+from app.calls import count_tables, fetch, fetch_stubbornly, fetch_without_timeout
 
 def test_fetch(url):
     assert fetch(url) == {"ok": True}
@@ -53,6 +61,9 @@ def test_real_libraries_work(url, tmp_path):
 
 def test_hangs_without_timeout(url):
     assert fetch_without_timeout(url) == {"ok": True}
+
+def test_stubborn(url):
+    assert fetch_stubbornly(url) == {"ok": True}
 
 def test_tables(tmp_path):
     assert count_tables(str(tmp_path / "t.db")) == 0
@@ -107,11 +118,11 @@ def test_plugin_is_inert_without_its_options() -> None:
 
 
 def test_recording_gives_each_call_its_project_call_site(project: Path) -> None:
-    run = run_pytest(_python(), project, ["-k", "not hangs"], [], timeout=120)
+    run = run_pytest(_python(), project, ["-k", "not hangs and not stubborn"], [], timeout=120)
     assert run.returncode == 0, run.output_tail
     assert run.payload is not None
     calls = {(c["test"].split("::")[1], c["client"], c["site"]) for c in run.payload["calls"]}
-    assert calls == {("test_fetch", "requests", "app/calls.py:5"), ("test_tables", "sqlite3", "app/calls.py:13")}
+    assert calls == {("test_fetch", "requests", "app/calls.py:5"), ("test_tables", "sqlite3", "app/calls.py:20")}
     assert {entry["outcome"] for entry in run.payload["runs"][""].values()} == {"passed"}
 
 
@@ -154,3 +165,15 @@ def test_tests_failing_without_a_fault_are_diagnostics_and_never_faulted(project
         ("PG950", "db-locked", "tests/test_calls.py::test_tables"),
         ("PG950", "db-operational", "tests/test_calls.py::test_tables")}
     assert result.extra["verdicts"] == {"unhandled": 2}
+
+
+def test_a_child_that_swallows_the_deadline_is_killed_and_the_remaining_faults_run_afresh(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(runner, "PROCESS_SLACK", 3.0)
+    plan = FaultPlan(faults=("slow-response", "connect-timeout", "http-500"), sites=("app/calls.py:13",), deadline=1.0)
+    result = chaos(project, ["-k", "stubborn"], plan)
+    found = {(f.rule, f.properties["fault"]) for f in result.findings}
+    # slow-response and connect-timeout never return (each kills its child); http-500 comes back.
+    assert ("PG951", "slow-response") in found and ("PG951", "connect-timeout") in found
+    assert ("PG950", "http-500") not in found and ("PG951", "http-500") not in found
+    assert not result.diagnostics
