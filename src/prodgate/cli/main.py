@@ -7,17 +7,28 @@ not analysed), 2 usage, configuration or internal error, with a one-line reason 
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 from collections.abc import Sequence
 
 from prodgate import __version__
-from prodgate.cli import baseline_command, chaos_command, check_command, fuzz_command, gate_command, ledger_command, rules_command
 from prodgate.core.config import ConfigError
 from prodgate.core.registry import RegistryError
 
 EXIT_OK, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
-COMMANDS = (check_command, rules_command, gate_command, ledger_command, fuzz_command, baseline_command, chaos_command)
+# Command name -> the module that registers it. Only the module of the command being run is
+# imported, so `prodgate check` never pays for SQLAlchemy, Hypothesis or numpy.
+COMMANDS: dict[str, str] = {
+    "check": "prodgate.cli.check_command",
+    "rules": "prodgate.cli.rules_command",
+    "explain": "prodgate.cli.rules_command",
+    "gate": "prodgate.cli.gate_command",
+    "ledger": "prodgate.cli.ledger_command",
+    "baseline": "prodgate.cli.baseline_command",
+    "fuzz": "prodgate.cli.fuzz_command",
+    "chaos": "prodgate.cli.chaos_command",
+}
 
 
 class UsageError(Exception):
@@ -29,17 +40,21 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser, with only the command named in ``argv`` registered (all of them for help)."""
     parser = _Parser(prog="prodgate", description="Catch how AI-written Python breaks in production, before it ships.")
     parser.add_argument("--version", action="version", version=f"prodgate {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for module in COMMANDS:
-        module.register(commands)
+    named = next((a for a in (argv or ()) if not a.startswith("-")), None)
+    modules = [COMMANDS[named]] if named in COMMANDS else list(dict.fromkeys(COMMANDS.values()))
+    for name in modules:
+        importlib.import_module(name).register(commands)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(argv)
     try:
         args = parser.parse_args(argv)
         if not getattr(args, "handler", None):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -50,6 +51,7 @@ class FileContext:
         self.findings: list[Finding] = []
         self.pending: list[tuple[Finding, tuple[str, ...]]] = []
         self.facts: dict[str, dict[str, Any]] = {}
+        self._call_names: dict[tuple[int, int], str | None] = {}
         self.rule: Rule | None = None
         self._settings = settings
         self._state: dict[str, dict[str, Any]] = {}
@@ -154,7 +156,7 @@ class FileContext:
     def segment(self, node: ast.AST) -> str:
         return ast.get_source_segment(self.text, node) or ""
 
-    @property
+    @functools.cached_property
     def is_test_file(self) -> bool:
         parts = self.path.split("/")
         name = parts[-1]
@@ -168,7 +170,12 @@ class FileContext:
         return self.scopes.qualname_of(expr)
 
     def call_name(self, call: ast.Call) -> str | None:
-        return self.scopes.qualname_of(call.func)
+        """Qualified name of the callee; several rules ask it of each call, so it is resolved
+        once per call and state of the bindings."""
+        key = (id(call), self.scopes.version)
+        if key not in self._call_names:
+            self._call_names[key] = self.scopes.qualname_of(call.func)
+        return self._call_names[key]
 
     def binding(self, name: str) -> Binding | None:
         return self.scopes.lookup(name)

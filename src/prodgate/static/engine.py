@@ -9,6 +9,7 @@ findings are confirmed against it, and suppressions are applied.
 from __future__ import annotations
 
 import ast
+from ast import AST
 import os
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -97,6 +98,7 @@ class _Walker:
         ctx, dispatch, parents = self.ctx, self.dispatch, self.ctx.parents
         enter, leave, errors = dispatch.enter, dispatch.leave, self.errors
         todo: list[object] = [ctx.tree]
+        push = todo.append
         while todo:
             node = todo.pop()
             if node is LEAVE:
@@ -114,10 +116,16 @@ class _Walker:
                 _call_rules(handlers, node, ctx, errors)
             self._enter(node, name)
             parents.append(node)
-            todo.append(LEAVE)
-            children = list(ast.iter_child_nodes(node))
-            children.reverse()
-            todo.extend(children)
+            push(LEAVE)
+            # Children pushed in reverse so they pop in source order (ast.iter_child_nodes, inlined).
+            for field in reversed(node._fields):
+                value = getattr(node, field, None)
+                if value.__class__ is list:
+                    for item in reversed(value):
+                        if isinstance(item, AST):
+                            push(item)
+                elif isinstance(value, AST):
+                    push(value)
 
     def _enter(self, node: ast.AST, name: str) -> None:
         scopes = self.ctx.scopes

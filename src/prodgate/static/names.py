@@ -106,14 +106,17 @@ class Scopes:
         self.is_package = is_package
         self.stack: list[dict[str, Binding]] = [{}]
         self.names: list[str] = []  # qualified-name parts of enclosing defs
+        self.version = 0  # changes whenever a binding or scope changes (keys resolution caches)
 
     def push(self, name: str) -> None:
         self.stack.append({})
         self.names.append(name)
+        self.version += 1
 
     def pop(self) -> None:
         self.stack.pop()
         self.names.pop()
+        self.version += 1
 
     @property
     def qualname(self) -> str:
@@ -121,9 +124,11 @@ class Scopes:
 
     def bind(self, name: str, binding: Binding) -> None:
         self.stack[-1][name] = binding
+        self.version += 1
 
     def bind_module(self, name: str, binding: Binding) -> None:
         self.stack[0].setdefault(name, binding)
+        self.version += 1
 
     def lookup(self, name: str) -> Binding | None:
         for scope in reversed(self.stack):

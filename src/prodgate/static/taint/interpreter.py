@@ -1058,8 +1058,11 @@ def _path(node: ast.AST) -> str | None:
 
 
 def _as_load(target: ast.expr) -> ast.expr:
-    copy = ast.parse(ast.unparse(target), mode="eval").body
-    return ast.copy_location(copy, target)
+    """The augmented-assignment target read as a value (``x += 1`` reads ``x``)."""
+    copy = ast.copy_location(type(target)(**{f: getattr(target, f, None) for f in target._fields}), target)
+    if hasattr(copy, "ctx"):
+        copy.ctx = ast.Load()
+    return copy
 
 
 def _truth(value: Value) -> bool | None:

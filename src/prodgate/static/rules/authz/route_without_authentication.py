@@ -124,22 +124,23 @@ class RouteWithoutAuthentication(Rule):
         """,
     )
 
-    def visit_Module(self, node: ast.Module, ctx: FileContext) -> None:
-        routes = []
-        for function in ast.walk(node):
-            if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                found = [r for r in map(_route, function.decorator_list) if r]
-                if found:
-                    routes.append((function, found[0][0], set().union(*(m for _, m in found))))
-        protected = [f for f, _, _ in routes if self._authenticated(f)]
-        if not protected:
+    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> None:
+        found = [r for r in map(_route, node.decorator_list) if r]
+        if found:
+            methods = set().union(*(m for _, m in found))
+            ctx.state().setdefault("routes", []).append((node, found[0][0], methods, self._authenticated(node)))
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+    def leave_Module(self, node: ast.Module, ctx: FileContext) -> None:
+        routes = ctx.state().get("routes", [])
+        if not any(authenticated for *_, authenticated in routes):
             return
-        for function, path, methods in routes:
-            if (methods & MUTATING and function not in protected
+        for function, path, methods, authenticated in routes:
+            if (methods & MUTATING and not authenticated
                     and not PUBLIC_ROUTE.search(path) and not PUBLIC_ROUTE.search(function.name)):
-                ctx.report_span(function.lineno, ctx.column(function.lineno, function.col_offset),
-                                function.lineno, ctx.column(function.lineno, function.col_offset) + 4 + len(function.name),
-                                route=path)
+                column = ctx.column(function.lineno, function.col_offset)
+                ctx.report_span(function.lineno, column, function.lineno, column + 4 + len(function.name), route=path)
 
     @staticmethod
     def _authenticated(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
