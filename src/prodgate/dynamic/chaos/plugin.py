@@ -40,8 +40,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help=f"inject FAULT into every call made at the call site PATH:LINE (env {FAULT_ENV}); "
                          "given several times, the selected tests run once under each fault in turn")
     group.addoption("--prodgate-deadline", metavar="SECONDS", type=float,
-                    default=float(os.environ.get(DEADLINE_ENV) or DEFAULT_DEADLINE),
-                    help="wall time a test may take while a fault is armed (default 10)")
+                    default=os.environ.get(DEADLINE_ENV) or DEFAULT_DEADLINE,
+                    help=f"wall time a test may take while a fault is armed (default 10; env {DEADLINE_ENV})")
     group.addoption("--prodgate-root", metavar="DIR", default=None,
                     help="directory whose non-test files are the project's code (default: pytest's rootdir)")
     group.addoption("--prodgate-select", metavar="FILE", default=None,
