@@ -35,7 +35,7 @@ def list_rules(args: argparse.Namespace) -> int:
     if args.format == "json":
         emit(json.dumps([_data(rule) for rule in registry], indent=2), None)
         return 0
-    lines = [f"{r.meta.code}  {r.meta.name:<40} {r.meta.category:<30} {str(r.meta.severity):<8} {rule_summary(r)}"
+    lines = [f"{r.meta.code}  {r.meta.name:<40} {r.meta.category:<30} {r.meta.severity!s:<8} {rule_summary(r)}"
              for r in registry]
     emit("\n".join(lines) + f"\n\n{len(lines)} rules; `prodgate explain CODE` for details", None)
     return 0

@@ -9,9 +9,9 @@ findings are confirmed against it, and suppressions are applied.
 from __future__ import annotations
 
 import ast
-from ast import AST
 import os
 import traceback
+from ast import AST
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -118,8 +118,8 @@ class _Walker:
             parents.append(node)
             push(LEAVE)
             # Children pushed in reverse so they pop in source order (ast.iter_child_nodes, inlined).
-            for field in reversed(node._fields):
-                value = getattr(node, field, None)
+            for attribute in reversed(node._fields):
+                value = getattr(node, attribute, None)
                 if value.__class__ is list:
                     for item in reversed(value):
                         if isinstance(item, AST):

@@ -1059,7 +1059,8 @@ def _path(node: ast.AST) -> str | None:
 
 def _as_load(target: ast.expr) -> ast.expr:
     """The augmented-assignment target read as a value (``x += 1`` reads ``x``)."""
-    copy = ast.copy_location(type(target)(**{f: getattr(target, f, None) for f in target._fields}), target)
+    fields: dict[str, Any] = {f: getattr(target, f, None) for f in target._fields}
+    copy = ast.copy_location(type(target)(**fields), target)
     if hasattr(copy, "ctx"):
         copy.ctx = ast.Load()
     return copy
