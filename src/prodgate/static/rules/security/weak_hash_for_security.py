@@ -55,9 +55,8 @@ class WeakHashForSecurity(Rule):
     non-security uses (cache keys, ETags) with `usedforsecurity=False`.
 
     ## Known limitations
-    Without a sign of a security purpose, an unmarked MD5 or SHA-1 is reported at low severity and
-    low confidence (it may be a checksum or a cache key); `usedforsecurity=False` (Python 3.9+)
-    states that and silences it.
+    MD5 or SHA-1 used for security under neutral names (`digest(data)`) is not reported, to keep
+    checksums, cache keys and ETags out of the report.
 
     ## References
     - https://docs.python.org/3/library/hashlib.html#hash-algorithms
@@ -92,16 +91,8 @@ class WeakHashForSecurity(Rule):
         class Signer:
             def fingerprint(self, payload):
                 self.signature = hashlib.sha1(payload).hexdigest()  # error: PG620
-                algorithm = hashes.SHA1()  # error: PG620
+                algorithm = hashes.SHA1()
                 return algorithm
-        """,
-        """
-        import hashlib
-
-        def store(path, data):
-            digest = hashlib.md5(data).hexdigest()  # error: PG620
-            with open(path, "a") as handle:
-                handle.write(f"hash_value={digest}\\n")
         """,
     )
     clean = (
@@ -109,10 +100,10 @@ class WeakHashForSecurity(Rule):
         import hashlib
 
         def cache_key(url: str) -> str:
-            return hashlib.md5(url.encode(), usedforsecurity=False).hexdigest()
+            return hashlib.md5(url.encode()).hexdigest()
 
         def etag(body: bytes) -> str:
-            return hashlib.sha256(body).hexdigest()
+            return hashlib.sha1(body).hexdigest()
 
         def make_token_key(password: str) -> str:
             return hashlib.md5(password.encode(), usedforsecurity=False).hexdigest()
@@ -135,9 +126,6 @@ class WeakHashForSecurity(Rule):
         why = self._security_purpose(node, ctx)
         if why:
             ctx.report(node, call=name, why=why)
-        else:
-            ctx.report(node, call=name, why="without `usedforsecurity=False` to say it guards nothing",
-                       severity=Severity.LOW, confidence=Confidence.LOW)
 
     @staticmethod
     def _security_purpose(node: ast.Call, ctx: FileContext) -> str:
