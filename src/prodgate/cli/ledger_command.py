@@ -13,7 +13,8 @@ from pathlib import Path
 
 from prodgate.cli.output import emit
 from prodgate.core.config import load_config
-from prodgate.governance.ledger import DATABASE_URL_ENV, Ledger, LedgerError
+from prodgate.governance.ledger import Ledger, LedgerError
+from prodgate.governance.ledger_settings import DATABASE_URL_ENV
 from prodgate.report.ledger import (
     count_text,
     export_document,

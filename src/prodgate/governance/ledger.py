@@ -24,7 +24,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload
 
-from prodgate.core.config import CHECKS, Config, Key
+from prodgate.core.config import Config
 from prodgate.core.finding import (
     Applicability,
     Confidence,
@@ -37,20 +37,13 @@ from prodgate.core.finding import (
 )
 from prodgate.governance.ledger_migrations import SchemaError, upgrade
 from prodgate.governance.ledger_schema import ChangeRow, FindingRow, GateRunRow
+from prodgate.governance.ledger_settings import DATABASE_URL_ENV, DEFAULT_PATH
 from prodgate.governance.records import Attribution, Change, GateRun
 
-DATABASE_URL_ENV = "PRODGATE_DATABASE_URL"
-DEFAULT_PATH = Path(".prodgate") / "ledger.db"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 MAX_ATTEMPTS = 12
 RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})  # serialization failure, deadlock detected
 SQLITE_LOCKED = re.compile(r"database (table )?is (locked|busy)")
-
-KEYS = (
-    Key("url", CHECKS["str"], "", "SQLAlchemy URL of the ledger database, e.g. `postgresql://user@host/prodgate` "
-                         f"(default: SQLite at `{DEFAULT_PATH.as_posix()}` in the project; "
-                         f"`${DATABASE_URL_ENV}` overrides it)."),
-)
 
 T = TypeVar("T")
 

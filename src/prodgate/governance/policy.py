@@ -20,14 +20,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from prodgate.core.categories import matches_prefix
 from prodgate.core.config import CHECKS, ConfigError, Key
 from prodgate.core.finding import Finding, Severity
-from prodgate.governance.coverage_data import LineCoverage
 from prodgate.governance.records import Change
 from prodgate.governance.risk import TIERS
+
+if TYPE_CHECKING:  # coverage.py is imported only when a coverage file is read
+    from prodgate.governance.coverage_data import LineCoverage
 
 CONDITIONS = ("fail-on", "forbid", "min-coverage", "require-approval", "require-dynamic")
 

@@ -10,8 +10,6 @@ from __future__ import annotations
 import ast
 import warnings
 
-from prodgate.static.cst_to_ast import parse_newer
-
 
 def parse(text: str, path: str) -> ast.Module:
     """Parse ``text``; raise ``SyntaxError`` (from the interpreter) when no parser accepts it."""
@@ -20,6 +18,9 @@ def parse(text: str, path: str) -> ast.Module:
         try:
             return ast.parse(text, filename=path)
         except SyntaxError as native_error:
+            # Imported here: libcst is only needed for the rare file the interpreter cannot read.
+            from prodgate.static.cst_to_ast import parse_newer
+
             try:
                 return parse_newer(text, path)
             except SyntaxError:
