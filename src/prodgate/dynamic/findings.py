@@ -29,6 +29,8 @@ class TargetInfo:
     skipped: str | None = None
     notes: tuple[str, ...] = ()
     params: tuple[dict[str, str], ...] = field(default_factory=tuple)
+    scalable: bool = False
+    shared_state: bool = False
 
     @property
     def function(self) -> str:
@@ -76,6 +78,25 @@ def from_failure(target: TargetInfo, failure: dict[str, Any], root: Path) -> Fin
         meta = rules.CRASH
         message = f"{target.function} raises {exception} at {raised_at} on {_preview(call)} ({verdict['reason']})"
     return make_finding(meta, target, root, message, f"{verdict['rule']}:{failure['exception']}", **common)
+
+
+def from_race(target: TargetInfo, reply: dict[str, Any], root: Path) -> Finding:
+    message = f"{target.function} is not thread-safe: {reply['race']} ({reply['call']})"
+    return make_finding(rules.RACE, target, root, message, "race", input=reply["call"], oracle="threads-vs-sequential",
+                        difference=reply["race"], attempt=str(reply["attempt"]))
+
+
+def from_growth(target: TargetInfo, growth: Any, parameters: list[str], points: list[list[float]],
+                production_size: int, budget_seconds: float, root: Path) -> Finding:
+    """A scaling finding from a fitted ``scaling.Growth``."""
+    predicted = growth.predict(production_size)
+    grown = ", ".join(parameters)
+    message = (f"{target.function} time grows {growth.model} in the size of {grown} (n^{growth.slope:.1f}, "
+               f"R^2 {growth.r2:.2f}): about {predicted:,.1f} s at {production_size:,} items, budget {budget_seconds:g} s")
+    measured = ";".join(f"{int(n)}:{t:.6f}" for n, t, _ in points)
+    return make_finding(rules.SCALING, target, root, message, f"scaling:{growth.model}", input=f"len({grown}) = n",
+                        oracle="growth-fit", growth=growth.model, exponent=f"{growth.slope:.2f}", r2=f"{growth.r2:.3f}",
+                        predicted_seconds=f"{predicted:.3f}", production_size=str(production_size), measured=measured)
 
 
 def from_outcome(target: TargetInfo, outcome: ChildOutcome, root: Path) -> Finding | Diagnostic:

@@ -158,8 +158,10 @@ def call_strategy(target: Target) -> st.SearchStrategy[Call]:
 
         instance = buildable()
 
+    order = [p.name for p in target.params]
+
     def assemble(values: dict[str, Any], made: dict[str, Any] | None) -> Call:
-        return Call(made, [values[n] for n in positional], {k: v for k, v in values.items() if k not in positional})
+        return Call(made, [values[n] for n in positional], {n: values[n] for n in order if n not in positional})
 
     return st.builds(assemble, st.fixed_dictionaries(params), instance)
 

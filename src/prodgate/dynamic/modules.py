@@ -2,7 +2,8 @@
 
 A file's module name comes from its package directories (those with ``__init__.py``); the
 directory above the topmost package is the import root put on the child's ``sys.path``.
-``module:qualname`` names one function of an importable module.
+``module:qualname`` names one function of an importable module (looked up under the current
+directory, its ``src/`` and the project root); ``path/to/file.py:qualname`` one function of a file.
 """
 
 from __future__ import annotations
@@ -44,6 +45,10 @@ def _is_spec(target: str) -> bool:
 def resolve(target: str, config: Config) -> list[ModuleRef]:
     """The modules to fuzz for one command-line target: a file, a directory or ``module:qualname``."""
     path = Path(target)
+    named_file, _, one = target.rpartition(":")
+    if not path.exists() and named_file.endswith(".py") and Path(named_file).is_file():
+        ref = module_of(Path(named_file))
+        return [ModuleRef(ref.name, ref.path, ref.import_root, one)]
     if not path.exists() and _is_spec(target):
         module, _, qualname = target.partition(":")
         for root in (Path.cwd(), Path.cwd() / "src", config.root, config.root / "src"):

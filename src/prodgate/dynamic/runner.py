@@ -19,13 +19,23 @@ from prodgate.core.config import Config, load_config
 from prodgate.core.finding import Diagnostic, Finding, Severity
 from prodgate.core.result import RunResult
 from prodgate.dynamic import rules
-from prodgate.dynamic.findings import TargetInfo, from_failure, from_outcome, relative
+from prodgate.dynamic.findings import (
+    TargetInfo,
+    from_failure,
+    from_growth,
+    from_outcome,
+    from_race,
+    relative,
+)
 from prodgate.dynamic.modules import ModuleRef, resolve
 from prodgate.dynamic.sandbox import ChildOutcome, Limits, run_in_sandbox
+from prodgate.dynamic.scaling import fit_growth
 from prodgate.dynamic.settings import FuzzSettings
 
 Progress = Callable[[int, int], None]
 STARTUP_SECONDS = 10.0
+SCALING_SECONDS = 10
+RACE_SECONDS = 30.0
 DISCOVERY_SECONDS = 60.0
 
 
@@ -53,7 +63,8 @@ def _discover(ref: ModuleRef, settings: FuzzSettings, root: Path) -> tuple[list[
     if "error" in module:
         return [], [Diagnostic(path, "import-error", f"importing {ref.name} failed: {module['error']}")]
     targets = [TargetInfo(t["module"], t["qualname"], t["path"], t["line"], t["binding"], ref.import_root,
-                          t["skipped"], tuple(t["notes"]), tuple(t["params"])) for t in module["targets"]]
+                          t["skipped"], tuple(t["notes"]), tuple(t["params"]), t["scalable"], t["shared_state"])
+               for t in module["targets"]]
     if ref.only and not targets:
         return [], [Diagnostic(path, "fuzz-skipped", f"{ref.name}:{ref.only} is not a public function or method")]
     return targets, []
@@ -78,6 +89,36 @@ def _fuzz_one(target: TargetInfo, settings: FuzzSettings, root: Path, home: str)
         diagnostics.append(Diagnostic(relative(target.path, root), "fuzz-skipped",
                                       f"{target.function}: {reply['skipped']}", target.line))
     return findings, diagnostics, int(reply.get("examples", 0))
+
+
+def _scale_one(target: TargetInfo, settings: FuzzSettings, root: Path) -> list[Finding]:
+    budget = min(settings.time_budget, SCALING_SECONDS)
+    payload = {"import_roots": [target.import_root], "module": target.module, "qualname": target.qualname, "budget": budget}
+    outcome = run_in_sandbox("scale", payload, _limits(settings, budget + STARTUP_SECONDS + 10))
+    reply = outcome.reply or {}
+    points = reply.get("points") or []
+    growth = fit_growth([p[0] for p in points], [p[1] for p in points])
+    limit = settings.scaling_budget_ms / 1000
+    if growth is None or not growth.confident_super_linear or growth.predict(settings.production_size) <= limit:
+        return []
+    return [from_growth(target, growth, reply["parameters"], points, settings.production_size, limit, root)]
+
+
+def _race_one(target: TargetInfo, settings: FuzzSettings, root: Path) -> list[Finding]:
+    payload = {"import_roots": [target.import_root], "module": target.module, "qualname": target.qualname}
+    outcome = run_in_sandbox("race", payload, _limits(settings, RACE_SECONDS))
+    reply = outcome.reply or {}
+    return [from_race(target, reply, root)] if reply.get("race") else []
+
+
+def _probe(target: TargetInfo, settings: FuzzSettings, root: Path, home: str) -> tuple[list[Finding], list[Diagnostic], int]:
+    """Fuzz one target, then measure its scaling and probe it for races where that applies."""
+    findings, diagnostics, examples = _fuzz_one(target, settings, root, home)
+    if settings.scaling and target.scalable:
+        findings.extend(_scale_one(target, settings, root))
+    if settings.races and target.shared_state:
+        findings.extend(_race_one(target, settings, root))
+    return findings, diagnostics, examples
 
 
 def _parallel(jobs: int, work: Callable[[Any], Any], items: Sequence[Any], done: Callable[[], None]) -> list[Any]:
@@ -138,7 +179,7 @@ def fuzz(
     findings: list[Finding] = []
     examples = 0
     home = hypothesis_home()
-    for found, problems, count in _parallel(workers, lambda t: _fuzz_one(t, settings, root, home), runnable, advance):
+    for found, problems, count in _parallel(workers, lambda t: _probe(t, settings, root, home), runnable, advance):
         findings.extend(found)
         diagnostics.extend(problems)
         examples += count

@@ -2,7 +2,8 @@
 
 Every scalar and collection strategy is ``one_of(edges, general)``: Hypothesis draws the edge
 cases (empty and single-element collections, ``None`` for ``Optional``, 0/-1/huge integers,
-NaN and infinities, empty, whitespace and non-ASCII strings, duplicated elements, deep nesting)
+NaN and infinities, empty, whitespace and non-ASCII strings, duplicated elements, keys shared between mappings,
+deep nesting)
 about as often as general values, and shrinks toward the first branch. Classes (dataclasses,
 attrs, pydantic models, NamedTuples, plain classes with hinted ``__init__``) are built from
 their fields with the same strategies; a value their constructor rejects is not generated.
@@ -28,6 +29,7 @@ MAX_DEPTH = 4
 INT_EDGES = (0, 1, -1, 2, 2**31 - 1, -(2**31), 2**63, -(2**63) - 1, 10**18)
 FLOAT_EDGES = (0.0, -0.0, 1.0, -1.0, math.nan, math.inf, -math.inf, 1e-308, 5e-324, 1.7976931348623157e308, 0.1)
 STR_EDGES = ("", " ", "  \t\n", "a", "A", "0", "-1", "é", "ß", "İ", "日本語", "🙂", "\u200b", "\x00", "a b", "NaN", "None")
+KEY_POOLS: dict[Any, tuple[Any, ...]] = {str: ("", "id", "name"), int: (0, 1, -1)}
 BYTES_EDGES = (b"", b"\x00", b"\xff", b" ", b"a", "é".encode())
 
 
@@ -141,8 +143,11 @@ def _generic(origin: Any, args: tuple[Any, ...], hint: Any, depth: int) -> st.Se
         return st.tuples(*(for_hint(a, depth + 1) for a in args)) if args else _collection(_any_value()).map(tuple)
     if origin in MAPPINGS or origin in (collections.defaultdict, collections.OrderedDict, collections.Counter):
         keys, values = arg(0, hashable=True), (for_hint(int, depth + 1) if origin is collections.Counter else arg(1))
-        dicts = st.one_of(st.just({}), st.dictionaries(keys, values, min_size=1, max_size=1),
-                          st.dictionaries(keys, values, max_size=10))
+        branches = [st.just({}), st.dictionaries(keys, values, min_size=1, max_size=1)]
+        pool = KEY_POOLS.get(args[0] if args else str)
+        if pool:  # keys from a tiny pool: two mappings of one call share keys (merges, overrides, joins)
+            branches.append(st.dictionaries(st.sampled_from(pool), values, min_size=1, max_size=len(pool)))
+        dicts = st.one_of(*branches, st.dictionaries(keys, values, max_size=10))
         if origin is collections.Counter:
             return dicts.map(collections.Counter)
         if origin is collections.OrderedDict:

@@ -9,14 +9,19 @@ report says what was not fuzzed instead of leaving it out silently.
 
 from __future__ import annotations
 
+import collections
+import dis
 import importlib
 import inspect
 import linecache
+import types
 import typing
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
 
+from prodgate.dynamic.samples import scaled_parameters
 from prodgate.dynamic.worker import CallRecorder
 
 VARIADIC = (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
@@ -74,7 +79,36 @@ class Target:
             "module": self.module.__name__, "qualname": self.qualname, "path": self.path, "line": self.line,
             "binding": self.binding, "skipped": self.skipped, "notes": self.notes,
             "params": [{"name": p.name, "hint": _hint_text(p.hint), "source": p.source} for p in self.params],
+            "scalable": bool(scaled_parameters(self.params)), "shared_state": shared_state(self),
         }
+
+
+MUTABLE = (list, dict, set, bytearray, collections.deque)
+
+
+def _codes(code: types.CodeType) -> Iterator[types.CodeType]:
+    yield code
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            yield from _codes(const)
+
+
+def shared_state(target: Target) -> bool:
+    """Whether the target rebinds a global, uses a module-level mutable container, or (a method)
+    assigns attributes: state that threads calling it would share."""
+    code = getattr(inspect.unwrap(target.function), "__code__", None)
+    if code is None:
+        return False
+    names = vars(target.module)
+    for inner in _codes(code):
+        for instruction in dis.get_instructions(inner):
+            if instruction.opname in ("STORE_GLOBAL", "DELETE_GLOBAL"):
+                return True
+            if instruction.opname == "LOAD_GLOBAL" and isinstance(names.get(instruction.argval), MUTABLE):
+                return True
+            if target.binding == "method" and instruction.opname in ("STORE_ATTR", "STORE_SUBSCR"):
+                return True
+    return False
 
 
 def _hint_text(hint: Any) -> str:

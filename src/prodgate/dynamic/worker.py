@@ -48,6 +48,12 @@ def _action(name: str) -> Action:
     if name == "fuzz":
         from prodgate.dynamic.fuzzer import fuzz_in_child
         return fuzz_in_child
+    if name == "scale":
+        from prodgate.dynamic.scaling import scale_in_child
+        return scale_in_child
+    if name == "race":
+        from prodgate.dynamic.races import race_in_child
+        return race_in_child
     raise SystemExit(f"prodgate worker: unknown action {name!r}")
 
 

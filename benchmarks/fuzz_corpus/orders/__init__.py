@@ -1,0 +1,1 @@
+"""Order-processing helpers (benchmark corpus: every public function here has a defect)."""

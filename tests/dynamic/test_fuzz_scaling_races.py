@@ -1,0 +1,92 @@
+"""Scaling fits and race probes: on synthetic measurements, and on real functions in a sandbox."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from conftest import QUICK, Project, by_function, run_fuzz
+
+from prodgate.dynamic.scaling import fit_growth
+
+SIZES = [8 * 2**k for k in range(10)]
+
+
+@pytest.mark.parametrize(("cost", "model"), [
+    (lambda n: 1e-6 * n * n, "quadratic"),
+    (lambda n: 2e-6 * n, "linear"),
+    (lambda n: 1e-7 * n * math.log2(n), "n log n"),
+    (lambda n: 1e-9 * n**3, "cubic"),
+])
+def test_the_fit_names_the_growth(cost: object, model: str) -> None:
+    noise = np.random.default_rng(0).uniform(0.9, 1.1, len(SIZES))
+    growth = fit_growth(SIZES, [cost(n) * e for n, e in zip(SIZES, noise)])  # type: ignore[operator]
+    assert growth is not None and growth.model == model
+    assert growth.confident_super_linear == (model in ("quadratic", "cubic"))
+
+
+def test_the_prediction_extrapolates_the_model() -> None:
+    growth = fit_growth(SIZES, [1e-6 * n * n for n in SIZES])
+    assert growth is not None
+    assert growth.predict(100_000) == pytest.approx(1e4, rel=0.05)
+
+
+def test_too_few_measurable_points_give_no_fit() -> None:
+    assert fit_growth([8, 16, 32, 64], [1e-7, 1e-7, 3e-5, 1e-7]) is None
+
+
+SOURCE = '''
+import threading
+
+_lock = threading.Lock()
+_counter = 0
+_safe_counter = 0
+
+
+def _label(prefix: str, number: int) -> str:
+    return f"{prefix.strip()}-{number}"
+
+
+def unique_quadratic(items: list[str]) -> list[str]:
+    seen: list[str] = []
+    for item in items:
+        if item not in seen:
+            seen.append(item)
+    return seen
+
+
+def unique_linear(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def next_label(prefix: str) -> str:
+    global _counter
+    current = _counter
+    label = _label(prefix, current)
+    _counter = current + 1
+    return label
+
+
+def next_safe_label(prefix: str) -> str:
+    global _safe_counter
+    with _lock:
+        current = _safe_counter
+        label = _label(prefix, current)
+        _safe_counter = current + 1
+    return label
+'''
+
+
+def test_quadratic_growth_and_a_lost_update_are_findings(project: Project) -> None:
+    root = project({"shared.py": SOURCE})
+    result = run_fuzz(root / "shared.py", root, QUICK.with_overrides(scaling=True, races=True))
+    assert by_function(result) == {
+        "unique_quadratic": [("PG903", "growth-fit")],
+        "next_label": [("PG904", "threads-vs-sequential")],
+    }
+    scaling = next(f for f in result.findings if f.rule == "PG903")
+    assert scaling.properties["growth"] in ("quadratic", "cubic")
+    assert float(scaling.properties["predicted_seconds"]) > 1
+    race = next(f for f in result.findings if f.rule == "PG904")
+    assert "final _counter is" in race.properties["difference"]
