@@ -919,6 +919,11 @@ class Interpreter:
                 if value.tainted_for(sink.kind):
                     self._hit(sink.kind, node, value, qualname)
                     break
+        if qualname in spec.WEAK_HASHES and args and args[0].tainted_for("weak-hash"):
+            self._hit("weak-hash", node, args[0], qualname)
+        elif (qualname in spec.HASH_FACTORIES and len(args) > 1 and args[1].tainted_for("weak-hash")
+              and args[0].possible() & spec.WEAK_HASH_NAMES):
+            self._hit("weak-hash", node, args[1], qualname)
         if qualname in spec.SUBPROCESS_CALLS:
             self._check_subprocess(node, qualname, args, keywords)
         elif qualname in ("yaml.load", "yaml.load_all") and args and args[0].tainted_for("deserialization"):
@@ -953,6 +958,9 @@ class Interpreter:
 
     def _check_method_sinks(self, node: ast.Call, method: str, receiver: Value, args: list[Value],
                             keywords: dict[str | None, Value]) -> None:
+        if method == "update" and args and args[0].tainted_for("weak-hash") and _weak_hash(receiver):
+            self._hit("weak-hash", node, args[0], receiver.kind[7:])
+            return
         if receiver.kind == "path" and receiver.tainted_for("path") and method in (
                 "open", "read_text", "read_bytes", "write_text", "write_bytes", "unlink", "rmdir", "mkdir",
                 "touch", "iterdir", "rename", "replace", "glob", "rglob", "exists", "is_file", "is_dir", "stat"):
@@ -1075,6 +1083,15 @@ def _truth(value: Value) -> bool | None:
         return bool(value.const)
     except Exception:
         return None
+
+
+def _weak_hash(receiver: Value) -> bool:
+    """A hash object made by an MD5/SHA-1 constructor (``hashlib.md5()``, ``hashlib.new("sha1")``)."""
+    callee = receiver.kind[7:] if receiver.kind.startswith("object:") else ""
+    if callee in spec.WEAK_HASHES:
+        return True
+    algorithm = receiver.attr("__arg0")
+    return callee in spec.HASH_FACTORIES and algorithm is not None and bool(algorithm.possible() & spec.WEAK_HASH_NAMES)
 
 
 def _untrusted(value: Value) -> bool:

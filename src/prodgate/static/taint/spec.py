@@ -11,8 +11,13 @@ from dataclasses import dataclass
 
 ALL_SINKS = frozenset({
     "sql", "command", "code", "ldap", "xpath", "header", "log", "nosql", "path", "ssrf", "xss",
-    "redirect", "deserialization", "trust-boundary", "regex",
+    "redirect", "deserialization", "trust-boundary", "regex", "weak-hash",
 })
+# Broken hash constructors, and generic factories taking the algorithm's name first.
+WEAK_HASHES = frozenset({"hashlib.md5", "hashlib.sha1", "Crypto.Hash.MD5.new", "Crypto.Hash.SHA1.new",
+                         "Cryptodome.Hash.MD5.new", "Cryptodome.Hash.SHA1.new"})
+HASH_FACTORIES = frozenset({"hashlib.new"})
+WEAK_HASH_NAMES = frozenset({"md5", "sha1", "MD5", "SHA1", "sha-1", "SHA-1"})
 
 # Values of these qualified names are framework request objects: anything read from them is untrusted.
 REQUEST_OBJECTS = frozenset({"flask.request", "quart.request", "bottle.request", "werkzeug.local.request"})
