@@ -733,7 +733,8 @@ class Interpreter:
             base = combine(everything)
             result = replace(base, origins=frozenset({origin}) | {o for o in base.origins if o.kind == "param"},
                              steps=base.steps or (_step(self.ctx, node, f"result of `{qualname}`"),))
-        return replace(result, kind=f"object:{qualname}", attrs=tuple((f"__arg{i}", a) for i, a in enumerate(args)))
+        attrs = (*((f"__arg{i}", a) for i, a in enumerate(args)), *((f"__kw_{k}", v) for k, v in keywords.items() if k))
+        return replace(result, kind=f"object:{qualname}", attrs=attrs)
 
     def _summary_of(self, qualname: str, env: Env) -> FunctionTaint | None:
         """Summary of a function defined in this module (computed once, bounded depth)."""
@@ -919,9 +920,10 @@ class Interpreter:
                 if value.tainted_for(sink.kind):
                     self._hit(sink.kind, node, value, qualname)
                     break
-        if qualname in spec.WEAK_HASHES and args and args[0].tainted_for("weak-hash"):
+        security_use = keywords.get("usedforsecurity", CLEAN).const is not False
+        if security_use and qualname in spec.WEAK_HASHES and args and args[0].tainted_for("weak-hash"):
             self._hit("weak-hash", node, args[0], qualname)
-        elif (qualname in spec.HASH_FACTORIES and len(args) > 1 and args[1].tainted_for("weak-hash")
+        elif (security_use and qualname in spec.HASH_FACTORIES and len(args) > 1 and args[1].tainted_for("weak-hash")
               and args[0].possible() & spec.WEAK_HASH_NAMES):
             self._hit("weak-hash", node, args[1], qualname)
         if qualname in spec.SUBPROCESS_CALLS:
@@ -1088,6 +1090,9 @@ def _truth(value: Value) -> bool | None:
 def _weak_hash(receiver: Value) -> bool:
     """A hash object made by an MD5/SHA-1 constructor (``hashlib.md5()``, ``hashlib.new("sha1")``)."""
     callee = receiver.kind[7:] if receiver.kind.startswith("object:") else ""
+    marker = receiver.attr("__kw_usedforsecurity")
+    if marker is not None and marker.const is False:
+        return False
     if callee in spec.WEAK_HASHES:
         return True
     algorithm = receiver.attr("__arg0")

@@ -66,7 +66,8 @@ class WeakHashOfUntrustedData(TaintRule):
             value = request.form.get("secret", "")
             digest = hashlib.sha256(value.encode()).hexdigest()
             checksum = hashlib.md5(b"static banner").hexdigest()
+            cache_key = hashlib.md5(value.encode(), usedforsecurity=False).hexdigest()
             with open(path, "a") as handle:
-                handle.write(digest + checksum)
+                handle.write(digest + checksum + cache_key)
         """,
     )
