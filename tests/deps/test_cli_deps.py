@@ -8,6 +8,7 @@ import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -62,15 +63,15 @@ def project(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def _findings(capsys: pytest.CaptureFixture[str], argv: list[str]) -> list[dict[str, object]]:
+def _findings(capsys: pytest.CaptureFixture[str], argv: list[str]) -> list[dict[str, Any]]:
     assert main(argv) == 1
-    return json.loads(capsys.readouterr().out)["findings"]  # type: ignore[no-any-return]
+    return json.loads(capsys.readouterr().out)["findings"]
 
 
 def test_online_adds_what_the_index_knows(project: Path, index_url: str, capsys: pytest.CaptureFixture[str]) -> None:
     findings = _findings(capsys, ["check", str(project), "--select", "PG820", "--no-cache", "--no-progress",
                                   "--format", "json", "--online", index_url])
-    by_module = {f["properties"]["module"]: f["properties"] for f in findings}  # type: ignore[index]
+    by_module = {f["properties"]["module"]: f["properties"] for f in findings}
     assert set(by_module) == {"fresh_retry_helper", "legacy_toolkit", "never_published_pkg"}
     assert by_module["never_published_pkg"]["index"] == "absent"
     fresh = by_module["fresh_retry_helper"]
@@ -83,10 +84,10 @@ def test_online_adds_what_the_index_knows(project: Path, index_url: str, capsys:
 def test_offline_by_default_and_unreachable_index_is_not_fatal(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     offline = _findings(capsys, ["check", str(project), "--select", "PG820", "--no-cache", "--no-progress",
                                  "--format", "json"])
-    assert len(offline) == 3 and all("index" not in f["properties"] for f in offline)  # type: ignore[operator]
+    assert len(offline) == 3 and all("index" not in f["properties"] for f in offline)
     unreachable = _findings(capsys, ["check", str(project), "--select", "PG820", "--no-cache", "--no-progress",
                                      "--format", "json", "--online", "http://127.0.0.1:9/pypi"])
-    assert {f["properties"]["index"] for f in unreachable} == {"unreachable"}  # type: ignore[index]
+    assert {f["properties"]["index"] for f in unreachable} == {"unreachable"}
 
 
 def test_python_option_judges_against_that_interpreter(project: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -135,13 +135,15 @@ class _Flattener:
                 bases.append("?" + text)
         keywords = {key: str(value) for key, value in (getattr(cls, "keywords", {}) or {}).items()}
         dynamic_meta = any(key != "metaclass" or value.rsplit(".", 1)[-1] != "ABCMeta" for key, value in keywords.items())
-        members = sorted(cls.members)
+        members = sorted({*cls.members, *(getattr(cls, "overloads", None) or {})})
         self.records[path] = {"k": "class", "members": members, "bases": bases,
                               "dyn": dynamic_meta or "__getattr__" in members or "__getattribute__" in members,
                               "new": "__new__" in members or bool(keywords)
                               or any(name not in SAFE_DECORATORS for name in _decorator_names(cls))}
         for name, member in cls.members.items():
             self._object(f"{path}.{name}", member)
+        for name in getattr(cls, "overloads", None) or {}:
+            self.records.setdefault(f"{path}.{name}", {"k": "function", "params": [], "deco": True})
 
     def _function(self, fn: griffe.Function, path: str) -> Record:
         params = [[p.name, PARAMETER_KINDS.get(p.kind.value if p.kind else "", "pk")] for p in fn.parameters]

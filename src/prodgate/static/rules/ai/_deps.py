@@ -39,15 +39,21 @@ def _is_type_checking(ctx: FileContext, test: ast.expr) -> bool:
                                                           "typing_extensions.TYPE_CHECKING")
 
 
+def _fallback_or_type_checking(ctx: FileContext, parent: ast.AST, child: ast.AST) -> bool:
+    if isinstance(parent, ast.ExceptHandler):
+        return _catches(ctx, parent, IMPORT_ERRORS)
+    return isinstance(parent, ast.If) and child in parent.body and _is_type_checking(ctx, parent.test)
+
+
 def is_optional_import(ctx: FileContext, node: ast.stmt) -> bool:
-    """An import that cannot break the program: guarded by ``except ImportError`` (or broader),
-    only for type checkers (``if TYPE_CHECKING:``), or in a ``find_spec``/``version_info`` branch."""
+    """An import that cannot break the program: guarded by ``except ImportError`` (or broader), the
+    fallback in such a handler, or only for type checkers (``if TYPE_CHECKING:``)."""
     child: ast.AST = node
     for parent in ctx.ancestors():
         if isinstance(parent, ast.Try) and child in parent.body:
             if any(_catches(ctx, h, IMPORT_ERRORS) for h in parent.handlers):
                 return True
-        elif isinstance(parent, ast.If) and child in parent.body and _is_type_checking(ctx, parent.test):
+        elif _fallback_or_type_checking(ctx, parent, child):
             return True
         child = parent
     return False

@@ -81,11 +81,11 @@ def receiver_type(ctx: FileContext, expr: ast.expr, types: Mapping[str, str]) ->
     return class_type(ctx, expr) or type_of(ctx, expr, types)
 
 
-def in_fallback(ctx: FileContext) -> bool:
-    """Inside an ``except`` handler or a version/feature check: compatibility code on purpose."""
-    child: ast.AST | None = None
+def in_fallback(ctx: FileContext, node: ast.AST) -> bool:
+    """``node`` is inside an ``except`` handler or a version/feature check: compatibility code on purpose."""
+    child = node
     for parent in ctx.ancestors():
-        if isinstance(parent, ast.ExceptHandler):
+        if isinstance(parent, ast.ExceptHandler) and child is not parent.type:
             return True
         if isinstance(parent, (ast.If, ast.IfExp)) and child is not parent.test:
             test = ast.unparse(parent.test)

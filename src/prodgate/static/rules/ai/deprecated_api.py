@@ -225,13 +225,13 @@ class DeprecatedApi(Rule):
             return
         for alias in node.names:
             entry = table().names.get(f"{node.module}.{alias.name}")
-            if entry is not None and entry.context is None:
+            if entry is not None and entry.context is None and entry.missing is None:
                 self._report(ctx, alias, f"{node.module}.{alias.name}", entry)
 
     def _removed_modules(self, node: ast.Import | ast.ImportFrom, ctx: FileContext) -> None:
         for root, at in imported_roots(node):
             removal = removed_modules().get(root)
-            if removal is None or is_optional_import(ctx, node) or in_fallback(ctx):
+            if removal is None or is_optional_import(ctx, node) or in_fallback(ctx, node):
                 continue
             entry = Deprecation(f"{removal.deprecated_in[0]}.{removal.deprecated_in[1]}",
                                 f"{removal.removed_in[0]}.{removal.removed_in[1]}", removal.replacement)
@@ -246,7 +246,7 @@ class DeprecatedApi(Rule):
             (ctx.qualname(b) or ast.unparse(b)).endswith(TEST_CASE_SUFFIX) for b in cls.bases)
 
     def _report(self, ctx: FileContext, node: ast.AST, name: str, entry: Deprecation) -> None:
-        if in_fallback(ctx):
+        if in_fallback(ctx, node):
             return
         if entry.distribution is None:
             change = python_change(entry, ctx.target_version)

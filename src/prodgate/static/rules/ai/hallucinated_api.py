@@ -208,7 +208,7 @@ class HallucinatedApi(Rule):
 
     @staticmethod
     def _guarded(ctx: FileContext, node: ast.AST) -> bool:
-        return in_fallback(ctx) or in_try_catching(ctx, node, ATTRIBUTE_ERRORS)
+        return in_fallback(ctx, node) or in_try_catching(ctx, node, ATTRIBUTE_ERRORS)
 
     def confirm(self, query: tuple[str, ...], index: ProjectIndex) -> bool:
         kind, owner, *rest = query
