@@ -28,6 +28,7 @@ COMMANDS: dict[str, str] = {
     "baseline": "prodgate.cli.baseline_command",
     "fuzz": "prodgate.cli.fuzz_command",
     "chaos": "prodgate.cli.chaos_command",
+    "incidents": "prodgate.cli.incidents_command",
 }
 
 

@@ -1,0 +1,77 @@
+"""Incidents in log files: plain tracebacks as ``logging`` prints them, tracebacks inside JSON log lines
+(``exc_info``, ``exception``, ``stack_trace``, ``traceback`` fields), and out-of-memory kill markers."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from prodgate.feedback.incident import Incident, Raised, Skipped
+from prodgate.feedback.sentry import is_sentry_event, read_event
+from prodgate.feedback.timestamps import find_timestamp, timestamp_of
+from prodgate.feedback.tracebacks import (
+    GROUP_HEADER,
+    START,
+    TracebackError,
+    parse_traceback,
+    read_traceback,
+)
+
+TRACEBACK_FIELDS = ("exc_info", "exception", "stack_trace", "traceback", "exc_text", "stack")
+TIME_FIELDS = ("timestamp", "time", "@timestamp", "asctime", "ts", "created")
+MESSAGE_FIELDS = ("message", "msg", "event")
+OOM_MARKER = re.compile(r"^\s*Killed\s*$|Out of memory: Killed process|\bOOMKilled\b|: line \d+:\s+\d+ Killed\b"
+                        r"|was sent SIGKILL! Perhaps out of memory")
+OOM_TYPE = "OOMKilled"
+
+
+def _json_incident(data: dict[str, Any], file: str, number: int) -> Incident | Skipped | None:
+    field = next((name for name in TRACEBACK_FIELDS if isinstance(data.get(name), str) and data[name].strip()), None)
+    if field is None:
+        return None
+    try:
+        chain = parse_traceback(data[field])
+    except TracebackError as exc:
+        return Skipped(file, number, f"field {field!r}: {exc.args[0]}")
+    moment = next((timestamp_of(data[name]) for name in TIME_FIELDS if name in data), None)
+    context = next((str(data[name]) for name in MESSAGE_FIELDS if isinstance(data.get(name), str)), "")
+    return Incident(chain, file, number, moment, context)
+
+
+def read_log(lines: Sequence[str], file: str) -> Iterator[Incident | Skipped]:
+    """Every incident of a log file's lines (without line ends); records are 1-based line numbers."""
+    index = 0
+    total = len(lines)
+    while index < total:
+        line = lines[index]
+        number = index + 1
+        if line.startswith("{"):
+            try:
+                data = json.loads(line)
+            except ValueError as exc:
+                yield Skipped(file, number, f"not valid JSON: {exc}")
+            else:
+                found = None
+                if is_sentry_event(data):
+                    found = read_event(data, file, number)
+                elif isinstance(data, dict):
+                    found = _json_incident(data, file, number)
+                if found is not None:
+                    yield found
+            index += 1
+        elif line == START or ("Exception Group" in line and GROUP_HEADER.match(line)):
+            before = lines[index - 1] if index else ""
+            try:
+                chain, index = read_traceback(lines, index)
+            except TracebackError as exc:
+                yield Skipped(file, number, exc.args[0])
+                index = max(index + 1, exc.args[1] if len(exc.args) > 1 else index + 1)
+                continue
+            yield Incident(chain, file, number, find_timestamp(before), before.strip())
+        elif ("Killed" in line or "SIGKILL" in line) and OOM_MARKER.search(line):
+            yield Incident((Raised(OOM_TYPE, line.strip()),), file, number, find_timestamp(line), line.strip())
+            index += 1
+        else:
+            index += 1

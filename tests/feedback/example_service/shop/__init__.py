@@ -1,0 +1,1 @@
+"""A small shop service whose production failures the incident tests replay."""
