@@ -53,11 +53,13 @@ def run_ingest(args: argparse.Namespace) -> int:
         print(f"prodgate: error: {missing[0]}: no such file", file=sys.stderr)
         return 2
     try:
-        ingested = ingest([Path(name) for name in args.files], config, analyse=not args.no_check)
-        stored = None
-        if not args.no_ledger:
-            with Ledger.for_config(config, args.database) as ledger:
-                stored = store(ledger, ingested)
+        ledger = None if args.no_ledger else Ledger.for_config(config, args.database)
+        try:
+            ingested = ingest([Path(name) for name in args.files], config, analyse=not args.no_check)
+            stored = store(ledger, ingested) if ledger is not None else None
+        finally:
+            if ledger is not None:
+                ledger.close()
     except (SourceError, LedgerError) as exc:
         print(f"prodgate: error: {exc}", file=sys.stderr)
         return 2
