@@ -117,6 +117,13 @@ def test_module_colon_function_fuzzes_one_target(project: Project, monkeypatch: 
         ("tools.text:tail", "tail(text='')", "src/tools/text.py", 5)]
 
 
+def test_file_colon_function_fuzzes_one_target_of_a_file(project: Project) -> None:
+    root = project({"calc.py": "def half(x: int) -> int:\n    return 10 // x\n\n\ndef same(x: int) -> int:\n    return 1 // x\n"})
+    result = run_fuzz(f"{root / 'calc.py'}:same", root)
+    assert [f.properties["input"] for f in result.findings] == ["same(x=0)"]
+    assert result.extra["functions"] == 1
+
+
 def test_an_unimportable_module_is_a_diagnostic_not_a_crash(project: Project) -> None:
     root = project({"bad.py": "import does_not_exist_anywhere\n", "good.py": "def f(x: int) -> int:\n    return 1 // x\n"})
     result = run_fuzz(root, root)

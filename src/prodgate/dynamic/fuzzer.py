@@ -28,7 +28,7 @@ from hypothesis.errors import HypothesisException
 
 from prodgate.dynamic.oracle import Frame, RaisedError, Verdict, classify, hang_verdict
 from prodgate.dynamic.pysource import call_source
-from prodgate.dynamic.strategies import _class_fields, for_hint
+from prodgate.dynamic.strategies import class_fields, for_hint
 from prodgate.dynamic.targets import Target, import_module, targets_of
 from prodgate.dynamic.worker import CallRecorder
 
@@ -111,7 +111,7 @@ def _raise_timeout(signum: int, frame: Any) -> None:
 
 
 @contextmanager
-def _alarm(seconds: float) -> Iterator[None]:
+def alarm(seconds: float) -> Iterator[None]:
     previous = signal.signal(signal.SIGALRM, _raise_timeout)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
@@ -144,7 +144,7 @@ def call_strategy(target: Target) -> st.SearchStrategy[Call]:
     instance: st.SearchStrategy[dict[str, Any] | None] = st.none()
     if target.binding == "method":
         assert target.owner is not None
-        fields = _class_fields(target.owner, 0) or {}
+        fields = class_fields(target.owner, 0) or {}
         owner = target.owner
 
         @st.composite
@@ -210,7 +210,7 @@ class Fuzzer:
         self.examples += 1
         text, _, _ = call.source(self.target)
         try:
-            with self.recorder.calling({"phase": "call", "call": text[:20000]}), _alarm(self.limit):
+            with self.recorder.calling({"phase": "call", "call": text[:20000]}), alarm(self.limit):
                 invoke(self.target, call)
         except CallTimeout:
             verdict = hang_verdict(magnitude([call.args, call.kwargs, call.instance_args]))
@@ -241,7 +241,7 @@ class Fuzzer:
             for name in failure.imports:
                 namespace[name.partition(".")[0]] = __import__(name)
             namespace.update(vars(self.target.module))
-            with self.recorder.calling({"phase": "call", "call": failure.call}), _alarm(self.call_timeout * 5):
+            with self.recorder.calling({"phase": "call", "call": failure.call}), alarm(self.call_timeout * 5):
                 eval(failure.call, namespace)  # the call, rebuilt from its source
         except CallTimeout:
             return True

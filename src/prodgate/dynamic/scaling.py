@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from prodgate.dynamic.fuzzer import Call, CallTimeout, _alarm, invoke
+from prodgate.dynamic.fuzzer import Call, CallTimeout, alarm, invoke
 from prodgate.dynamic.samples import constructor_arguments, scalar, scaled_parameters, sized
 from prodgate.dynamic.targets import Target, import_module, targets_of
 from prodgate.dynamic.worker import CallRecorder
@@ -88,7 +88,7 @@ def measure(target: Target, budget: float, recorder: CallRecorder) -> dict[str, 
         size = n
         make = partial(_call, target, grown, size, random.Random(size))
         try:
-            with recorder.calling({"phase": "scale", "call": f"{target.qualname} at n={size}"}), _alarm(STOP_SECONDS * 8):
+            with recorder.calling({"phase": "scale", "call": f"{target.qualname} at n={size}"}), alarm(STOP_SECONDS * 8):
                 seconds = _time(target, make)
                 peak = _peak(target, make()) if seconds < STOP_SECONDS / 2 else 0
         except CallTimeout:

@@ -76,7 +76,7 @@ def _construct(cls: type, fields: dict[str, st.SearchStrategy[Any]]) -> st.Searc
     return build()
 
 
-def _class_fields(cls: type, depth: int) -> dict[str, st.SearchStrategy[Any]] | None:
+def class_fields(cls: type, depth: int) -> dict[str, st.SearchStrategy[Any]] | None:
     """Strategies for the constructor arguments of ``cls``, or None when some cannot be generated."""
     if dataclasses.is_dataclass(cls):
         hints = typing.get_type_hints(cls)
@@ -198,7 +198,7 @@ def for_hint(hint: Any, depth: int = 0) -> st.SearchStrategy[Any]:
     if typing.is_typeddict(hint):
         return _typed_dict(hint, depth)
     if isinstance(hint, type):
-        fields = _class_fields(hint, depth)
+        fields = class_fields(hint, depth)
         if fields is not None:
             return _construct(hint, fields)
     return st.from_type(hint)
