@@ -24,6 +24,7 @@ from prodgate.api import check
 from prodgate.core.config import Config
 from prodgate.core.finding import Finding, Severity
 from prodgate.core.result import RunResult
+from prodgate.feedback.weights import raise_for_incidents
 from prodgate.governance import approvals as approval_sources
 from prodgate.governance.coverage_data import CoverageError, LineCoverage, read_coverage
 from prodgate.governance.git import Commit, FileDiff, Git
@@ -187,7 +188,7 @@ def run_gate(config: Config, options: GateOptions) -> GateOutcome:
     except (approval_sources.ApprovalError, CoverageError) as exc:
         raise GateError(str(exc)) from None
     dynamic = read_dynamic_report(options.dynamic_report) if options.dynamic_report else None
-    findings = analysis.findings
+    findings = raise_for_incidents(analysis.findings, config)
     evidence = Evidence(changes, findings, approvals, coverage, dynamic,
                         str(options.dynamic_report or ""), unanalysed)
     verdict, unmet = Policy.from_config(config.section("policy")).evaluate(evidence)
