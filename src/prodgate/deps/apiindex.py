@@ -218,11 +218,16 @@ class ApiIndex:
         self.records: dict[str, dict[str, Record]] = {}  # cache key -> path -> record
         self.loaded: dict[str, set[str]] = {}  # cache key -> module files visited
         self.dirty: set[str] = set()
+        self.keys: dict[str, str | None] = {}
+        self.answers: dict[str, Record | Unknown | None] = {}
 
     # -- storage -----------------------------------------------------------------------------
 
     def _key(self, module: str) -> str | None:
-        return self.owner(module.split(".", 1)[0])
+        top = module.split(".", 1)[0]
+        if top not in self.keys:
+            self.keys[top] = self.owner(top)
+        return self.keys[top]
 
     def _bucket(self, key: str) -> dict[str, Record]:
         if key not in self.records:
@@ -318,7 +323,22 @@ class ApiIndex:
     # -- questions ---------------------------------------------------------------------------
 
     def resolve(self, path: str, depth: int = 0) -> Record | None:
-        """The record ``path`` names (following aliases); None when provably absent; raises Unknown."""
+        """The record ``path`` names (following aliases); None when provably absent; raises Unknown.
+
+        Answers are remembered for the run (projects ask the same questions in many files)."""
+        if path in self.answers:
+            answer = self.answers[path]
+            if isinstance(answer, Unknown):
+                raise answer
+            return answer
+        try:
+            self.answers[path] = self._resolve(path, depth)
+        except Unknown as exc:
+            self.answers[path] = exc
+            raise
+        return self.answers[path]  # type: ignore[return-value]
+
+    def _resolve(self, path: str, depth: int) -> Record | None:
         if depth > MAX_DEPTH:
             raise Unknown(path)
         parts = path.split(".")

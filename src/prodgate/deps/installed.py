@@ -74,8 +74,8 @@ def probe_interpreter(python: str) -> Interpreter:
 
 def _names_from_record(dist: metadata.Distribution) -> set[str]:
     names: set[str] = set()
-    for file in dist.files or ():
-        parts = file.parts
+    for line in (dist.read_text("RECORD") or dist.read_text("installed-files.txt") or "").splitlines():
+        parts = tuple(line.split(",", 1)[0].strip('"').split("/"))
         if not parts or parts[0] in ("..", "__pycache__") or parts[0].endswith((".dist-info", ".egg-info", ".data")):
             continue
         if len(parts) > 1:
@@ -134,12 +134,13 @@ def installed_distributions(path: tuple[str, ...]) -> dict[str, Distribution]:
     """Installed distributions on ``path`` by canonical name (the first one found wins, as in pip)."""
     found: dict[str, Distribution] = {}
     for dist in metadata.distributions(path=list(path)):
-        raw = dist.metadata["Name"] if dist.metadata else None
+        fields = dist.metadata  # parsed once: each access to dist.metadata parses the file again
+        raw = fields["Name"] if fields else None
         if not raw:
             continue
         name = canonicalize_name(raw)
         if name not in found:
-            found[name] = Distribution(name, raw, dist.version or "0", top_level_names(dist))
+            found[name] = Distribution(name, raw, fields["Version"] or "0", top_level_names(dist))
     return found
 
 
