@@ -29,6 +29,7 @@ COMMANDS: dict[str, str] = {
     "fuzz": "prodgate.cli.fuzz_command",
     "chaos": "prodgate.cli.chaos_command",
     "incidents": "prodgate.cli.incidents_command",
+    "guidance": "prodgate.cli.guidance_command",
 }
 
 

@@ -3,15 +3,17 @@ back with how many of their incidents happened in a recent window."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from prodgate.core.config import Config
 from prodgate.feedback.incident_schema import IncidentGroupRow, IncidentOccurrenceRow
 from prodgate.feedback.ingest import Ingested
-from prodgate.governance.ledger import Ledger
+from prodgate.governance.ledger import DATABASE_URL_ENV, DEFAULT_PATH, Ledger
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,3 +93,11 @@ def recorded(ledger: Ledger, since: datetime | None = None) -> list[RecordedGrou
                               row.line, row.count, recent.get(row.id, 0) if since is not None else row.count,
                               _utc(row.first_seen), _utc(row.last_seen), tuple(row.caught_by)) for row in rows]
     return ledger.read(fetch)
+
+
+def existing_ledger(config: Config, url: str | None = None) -> Ledger | None:
+    """The project's ledger, or None when it is the default SQLite one and does not exist yet (none is created)."""
+    configured = url or os.environ.get(DATABASE_URL_ENV) or config.section("ledger").get("url")
+    if not configured and not (config.root / DEFAULT_PATH).is_file():
+        return None
+    return Ledger.for_config(config, url)

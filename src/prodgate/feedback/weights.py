@@ -11,7 +11,6 @@ The gate calls ``raise_for_incidents(findings, config)`` before its policy judge
 from __future__ import annotations
 
 import dataclasses
-import os
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -20,8 +19,8 @@ from typing import Any
 
 from prodgate.core.config import Config
 from prodgate.core.finding import Finding, Properties, Severity
-from prodgate.feedback.store import RecordedGroup, recorded
-from prodgate.governance.ledger import DATABASE_URL_ENV, DEFAULT_PATH, Ledger
+from prodgate.feedback.store import RecordedGroup, existing_ledger, recorded
+from prodgate.governance.ledger import Ledger
 
 PROPERTY = "learned-severity"
 
@@ -91,10 +90,10 @@ def weights_for(config: Config, ledger: Ledger | None = None, now: datetime | No
     since = (now or datetime.now(timezone.utc)) - timedelta(days=int(settings.get("window-days", 30)))
     if ledger is not None:
         return learned_weights(recorded(ledger, since), settings)
-    configured = os.environ.get(DATABASE_URL_ENV) or config.section("ledger").get("url")
-    if not configured and not (config.root / DEFAULT_PATH).is_file():
+    opened = existing_ledger(config)
+    if opened is None:
         return {}
-    with Ledger.for_config(config) as opened:
+    with opened:
         return learned_weights(recorded(opened, since), settings)
 
 
