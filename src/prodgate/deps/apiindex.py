@@ -26,6 +26,7 @@ from prodgate.deps.installed import EXTENSION_SUFFIXES
 from prodgate.static.names import import_bindings, resolve_relative
 
 Record = dict[str, Any]
+FORMAT = 2  # bump when records change shape: old cache files are then ignored
 MAX_DEPTH = 12
 DYNAMIC_MARKERS = ("globals()[", "globals().update", "sys.modules[__name__]", "vars()[", "setattr(sys.modules",
                    "__getattr__ =", "lazy.attach", "lazy_loader")
@@ -242,7 +243,7 @@ class ApiIndex:
         return self.records[key]
 
     def _cache_file(self, key: str) -> Path | None:
-        return None if self.cache_dir is None else self.cache_dir / "api" / f"{key}.json"
+        return None if self.cache_dir is None else self.cache_dir / "api" / f"{key}.v{FORMAT}.json"
 
     def save(self) -> None:
         """Write the records of every distribution visited this run (one JSON file each)."""
@@ -293,7 +294,7 @@ class ApiIndex:
         if not exists:
             return None
         if file is None:
-            bucket[module] = {"k": "module", "members": [], "dyn": True, "wild": [], "pkg": is_package}
+            bucket[module] = {"k": "module", "members": [], "dyn": True, "wild": [], "pkg": is_package, "nosrc": True}
         else:
             bucket.update(self._visit(module, file, is_package))
         if is_package:
@@ -317,7 +318,7 @@ class ApiIndex:
             tree = ast.parse(code)
             parsed = griffe.visit(module, filepath=file, code=code)
         except Exception:  # unreadable or unparsable source: everything in it is unknown
-            return {module: {"k": "module", "members": [], "dyn": True, "wild": [], "pkg": is_package}}
+            return {module: {"k": "module", "members": [], "dyn": True, "wild": [], "pkg": is_package, "nosrc": True}}
         return _Flattener(module, is_package, code, tree).run(parsed, code)
 
     # -- questions ---------------------------------------------------------------------------
@@ -382,7 +383,7 @@ class ApiIndex:
             return self._submodule(path, name)
         for source in record["wild"]:
             target = self.resolve(source, depth + 1)
-            if target is None or target.get("k") != "module":
+            if target is None or target.get("k") != "module" or target.get("nosrc"):
                 raise Unknown(source)
             exported = self._module_member({**target, "dyn": False}, target.get("path", source), name, depth + 1)
             if exported is not None:
