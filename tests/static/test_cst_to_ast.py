@@ -172,11 +172,19 @@ def _stdlib_mismatch(path: Path) -> str | None:
     return None if native == converted else f"{path}: trees differ"
 
 
+# Every file takes about 10 minutes on two cores; the suite checks an evenly spread sample of
+# STDLIB_SAMPLE files and PRODGATE_FULL_STDLIB=1 checks all of them.
+STDLIB_SAMPLE = 250
+
+
 @pytest.mark.slow
-def test_whole_standard_library_matches_native_parser() -> None:
+def test_standard_library_matches_native_parser() -> None:
+    files = _stdlib_files()
+    if not os.environ.get("PRODGATE_FULL_STDLIB"):
+        files = files[:: max(1, len(files) // STDLIB_SAMPLE)]
     mismatches = [
         problem
-        for path in _stdlib_files()
+        for path in files
         if path.name not in LIBCST_LIMITATIONS and (problem := _stdlib_mismatch(path)) is not None
     ]
     assert not mismatches, "\n".join(mismatches)
