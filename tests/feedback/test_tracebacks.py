@@ -150,3 +150,32 @@ def test_an_out_of_memory_kill_is_an_incident() -> None:
 def test_text_without_a_traceback_is_an_error_for_a_field() -> None:
     with pytest.raises(TracebackError):
         parse_traceback("just words, no traceback here")
+
+
+@pytest.mark.parametrize("prefix", [
+    "2026-11-20T10:00:0{n}.12345678Z stderr F ",  # CRI (Kubernetes container logs)
+    "web-1  | ",  # docker compose
+    "Nov 20 10:00:0{n} shop-web-1 gunicorn[4{n}1]: ",  # syslog / journald
+])
+def test_tracebacks_whose_lines_carry_a_prefix(prefix: str) -> None:
+    crash = (PROD / "py3.12" / "crash.log").read_text(encoding="utf-8").splitlines()
+    start = crash.index("Traceback (most recent call last):")
+    end = next(i for i in range(start + 1, len(crash)) if crash[i] and not crash[i].startswith(" "))
+    traceback_lines = crash[start:end + 1]
+    log = ["2026-11-20 10:00:00,000 INFO shop.http: GET /orders 200",
+           *(prefix.format(n=n % 10) + line for n, line in enumerate(traceback_lines)),
+           "2026-11-20 10:00:09,000 INFO shop.http: GET /health 200"]
+    [incident] = read_text("\n".join(log), "container.log")
+    [plain] = read_text("\n".join(traceback_lines), "plain.log")
+    assert isinstance(incident, Incident) and isinstance(plain, Incident)
+    assert incident.record == 2 and incident.chain == plain.chain
+
+
+def test_a_log_message_ending_in_the_traceback_header() -> None:
+    text = ("2026-11-20 10:00:00,000 ERROR shop: checkout failed Traceback (most recent call last):\n"
+            '  File "/srv/app/shop/api.py", line 8, in create_order\n'
+            '    quantity = request_data["quantity"]\n'
+            "KeyError: 'quantity'\n")
+    [incident] = read_text(text, "app.log")
+    assert isinstance(incident, Incident) and incident.final.type == "KeyError"
+    assert incident.timestamp is not None and incident.record == 1

@@ -1,5 +1,6 @@
-"""Incidents in log files: plain tracebacks as ``logging`` prints them, tracebacks inside JSON log lines
-(``exc_info``, ``exception``, ``stack_trace``, ``traceback`` fields), and out-of-memory kill markers."""
+"""Incidents in log files: plain tracebacks as ``logging`` prints them, tracebacks whose every line carries
+the same prefix (syslog, journald, container runtimes), tracebacks inside JSON log lines (``exc_info``,
+``exception``, ``stack_trace``, ``traceback`` fields), and out-of-memory kill markers."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ MESSAGE_FIELDS = ("message", "msg", "event")
 OOM_MARKER = re.compile(r"^\s*Killed\s*$|Out of memory: Killed process|\bOOMKilled\b|: line \d+:\s+\d+ Killed\b"
                         r"|was sent SIGKILL! Perhaps out of memory")
 OOM_TYPE = "OOMKilled"
+MAX_TRACEBACK_LINES = 5000
 
 
 def _json_incident(data: dict[str, Any], file: str, number: int) -> Incident | Skipped | None:
@@ -38,6 +40,34 @@ def _json_incident(data: dict[str, Any], file: str, number: int) -> Incident | S
     moment = next((timestamp_of(data[name]) for name in TIME_FIELDS if name in data), None)
     context = next((str(data[name]) for name in MESSAGE_FIELDS if isinstance(data.get(name), str)), "")
     return Incident(chain, file, number, moment, context)
+
+
+def _prefix_pattern(prefix: str) -> re.Pattern[str]:
+    """What a prefix looks like on every line: the same text, any digits (times, ids, counters)."""
+    parts = re.split(r"(\d+)", prefix)
+    return re.compile("".join(r"\d+" if part.isdigit() else re.escape(part) for part in parts))
+
+
+def _prefixed(lines: Sequence[str], index: int, file: str) -> tuple[Incident | Skipped, int]:
+    """A traceback whose lines all carry a prefix (syslog, journald, container runtimes, compose), or
+    one that follows a log message ending in the traceback header; returns it and the next index."""
+    line = lines[index]
+    prefix = line[:-len(START)]
+    pattern = _prefix_pattern(prefix)
+    stripped: list[str] = []
+    end = index
+    while end < len(lines) and end - index < MAX_TRACEBACK_LINES and (found := pattern.match(lines[end])):
+        stripped.append(lines[end][found.end():])
+        end += 1
+    if len(stripped) == 1:  # only the header line is prefixed: the traceback follows as Python prints it
+        stripped = [START, *lines[index + 1:index + MAX_TRACEBACK_LINES]]
+    try:
+        chain, used = read_traceback(stripped, 0)
+    except TracebackError as exc:
+        return Skipped(file, index + 1, exc.args[0]), index + 1
+    before = lines[index - 1] if index else ""
+    moment = find_timestamp(prefix) or find_timestamp(before)
+    return Incident(chain, file, index + 1, moment, prefix.strip() or before.strip()), index + max(used, 1)
 
 
 def read_log(lines: Sequence[str], file: str) -> Iterator[Incident | Skipped]:
@@ -70,6 +100,9 @@ def read_log(lines: Sequence[str], file: str) -> Iterator[Incident | Skipped]:
                 index = max(index + 1, exc.args[1] if len(exc.args) > 1 else index + 1)
                 continue
             yield Incident(chain, file, number, find_timestamp(before), before.strip())
+        elif line.endswith(START) and "Traceback" in line:
+            found_prefixed, index = _prefixed(lines, index, file)
+            yield found_prefixed
         elif ("Killed" in line or "SIGKILL" in line) and OOM_MARKER.search(line):
             yield Incident((Raised(OOM_TYPE, line.strip()),), file, number, find_timestamp(line), line.strip())
             index += 1
