@@ -7,11 +7,17 @@ A defect counts as found when prodgate reports a finding of the expected categor
 hang that exhausts memory first may surface as a crash); any finding on a robust function is
 a false positive. The ghostwriter comparison writes `hypothesis write module.function` tests and
 runs each with pytest (60 s limit): a failing test counts as found.
+
+``--evalplus DIR`` (default: /work/shared/bench/evalplus when present) also measures the
+false-positive trap: GPT-4's typed HumanEval solutions, split by whether they pass HumanEval+'s
+extended tests, fuzzed with prodgate (findings on passing solutions are inputs outside the
+documented contract) next to the plain ``st.from_type`` results stored with the data.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import subprocess
@@ -97,12 +103,41 @@ def run_ghostwriter(function: str, directory: Path) -> tuple[str, str]:
     return function, "failed" if ran.returncode == 1 else ("passed" if ran.returncode == 0 else "error")
 
 
+EVALPLUS = Path("/work/shared/bench/evalplus")
+
+
+def run_evalplus(directory: Path, jobs: int, settings: FuzzSettings) -> None:
+    stored = json.loads((directory / "reflexion_gpt4_hypothesis_fromtype_results.json").read_text(encoding="utf-8"))
+    typed = {r["task_id"]: r for r in stored if r["status"] in ("ok", "crash")}
+    with tempfile.TemporaryDirectory() as tmp, (directory / "reflexion_gpt4_humaneval_solutions.jsonl").open() as lines:
+        modules: dict[str, dict[str, object]] = {}
+        for line in lines:
+            task = json.loads(line)
+            if task["task_id"] in typed:
+                name = "he_" + task["task_id"].split("/")[1]
+                source = task["solution"] if "def " in task["solution"] else task["prompt"] + task["solution"]
+                (Path(tmp) / f"{name}.py").write_text(source, encoding="utf-8")
+                modules[name] = typed[task["task_id"]]
+        quick = settings.with_overrides(scaling=False, races=False)
+        result = fuzz([tmp], load_config(Path(tmp)), settings=quick, jobs=jobs)
+    flagged = {f.properties["function"].partition(":")[0] for f in result.findings}
+    passing = [m for m, r in modules.items() if not r["plus_fail"]]
+    failing = [m for m, r in modules.items() if r["plus_fail"]]
+    print(f"HumanEval+ trap ({len(modules)} typed GPT-4 solutions; {len(passing)} pass HumanEval+, {len(failing)} fail it):")
+    print(f"  prodgate fuzz flags {sum(m in flagged for m in passing)} passing and {sum(m in flagged for m in failing)} failing solutions "
+          f"({sum(f.rule == 'PG902' for f in result.findings)} hangs)")
+    print(f"  st.from_type flagged {sum(modules[m]['status'] == 'crash' for m in passing)} passing and "
+          f"{sum(modules[m]['status'] == 'crash' for m in failing)} failing solutions")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=2, help="functions benchmarked at once")
     parser.add_argument("--max-examples", type=int, default=200)
     parser.add_argument("--time-budget", type=int, default=20)
     parser.add_argument("--no-ghostwriter", action="store_true")
+    parser.add_argument("--evalplus", type=Path, default=EVALPLUS if EVALPLUS.is_dir() else None, metavar="DIR",
+                        help="EvalPlus data directory for the false-positive trap measurement")
     args = parser.parse_args()
     settings = FuzzSettings.from_table({}).with_overrides(max_examples=args.max_examples, time_budget=args.time_budget)
     functions = list(EXPECTED)
@@ -132,6 +167,8 @@ def main() -> None:
         print("  missed:", ", ".join(missed))
     if false_positives:
         print("  false positives:", ", ".join(false_positives))
+    if args.evalplus:
+        run_evalplus(args.evalplus, args.jobs, settings.with_overrides(max_examples=100, time_budget=5))
     if args.no_ghostwriter:
         return
     with tempfile.TemporaryDirectory() as tmp, ThreadPoolExecutor(args.jobs) as pool:
