@@ -30,6 +30,7 @@ lint = ["ruff"]
 """}))
     assert declared.declares and declared.project_name == "orders-service"
     assert set(declared.requirements) == {"requests", "pyyaml", "boto3", "pytest", "ruff"}
+    assert declared.runtime == {"requests", "pyyaml"}
     assert Version("2.40") in declared.requirements["requests"]
     assert Version("3.0") not in declared.requirements["requests"]
 
@@ -51,6 +52,7 @@ numpy = {version = "~1.26", optional = true}
 pytest = "*"
 """}))
     assert set(declared.requirements) == {"pandas", "numpy", "pytest"}
+    assert declared.runtime == {"pandas"}
     assert Version("2.9") in declared.requirements["pandas"]
     assert Version("3.0") not in declared.requirements["pandas"]
     assert Version("1.27") not in declared.requirements["numpy"]

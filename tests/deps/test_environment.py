@@ -64,3 +64,11 @@ def test_probe_of_a_non_interpreter_is_a_config_error(tmp_path: Path) -> None:
         probe_interpreter(str(fake))
     with pytest.raises(ConfigError, match="cannot run it"):
         probe_interpreter(str(tmp_path / "missing"))
+
+
+def test_missing_runtime_dependency_makes_the_environment_incomplete(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\ndependencies = ["pyyaml"]\n'
+                                             '[dependency-groups]\ndocs = ["acme-docs-theme"]\n')
+    assert Environment(tmp_path).complete
+    (tmp_path / "requirements.txt").write_text("acme-internal-sdk==2.0\n")
+    assert not Environment(tmp_path).complete

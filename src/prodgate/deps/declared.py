@@ -46,15 +46,18 @@ class Declared:
     project_name: str | None = None
     declares: bool = False
     sources: list[str] = field(default_factory=list)
+    runtime: set[str] = field(default_factory=set)  # what an install of the project itself pulls in
 
-    def add(self, text: str) -> None:
+    def add(self, text: str, runtime: bool = False) -> None:
         requirement = parse_requirement(text)
         if requirement is not None:
-            self.add_specifier(requirement.name, requirement.specifier)
+            self.add_specifier(requirement.name, requirement.specifier, runtime)
 
-    def add_specifier(self, name: str, specifier: SpecifierSet) -> None:
+    def add_specifier(self, name: str, specifier: SpecifierSet, runtime: bool = False) -> None:
         key = canonicalize_name(name)
         self.requirements[key] = self.requirements.get(key, SpecifierSet()) & specifier
+        if runtime:
+            self.runtime.add(key)
 
     def is_declared(self, distribution: str) -> bool:
         return canonicalize_name(distribution) in self.requirements
@@ -118,7 +121,7 @@ def _pyproject(path: Path, declared: Declared) -> None:
     if "dependencies" in project or "optional-dependencies" in project:
         declared.declares = True
     for text in _strings(project.get("dependencies")):
-        declared.add(text)
+        declared.add(text, runtime=True)
     for group in (project.get("optional-dependencies") or {}).values():
         for text in _strings(group):
             declared.add(text)
@@ -139,13 +142,14 @@ def _poetry(poetry: dict[str, Any], declared: Declared) -> None:
     tables += [group.get("dependencies") for group in (poetry.get("group") or {}).values() if isinstance(group, dict)]
     if poetry.get("name") and declared.project_name is None:
         declared.project_name = canonicalize_name(str(poetry["name"]))
-    for table in tables:
+    for number, table in enumerate(tables):
         if not isinstance(table, dict):
             continue
         declared.declares = True
         for name, constraint in table.items():
+            optional = isinstance(constraint, dict) and constraint.get("optional") is True
             if name.lower() != "python":
-                declared.add_specifier(name, poetry_specifier(constraint))
+                declared.add_specifier(name, poetry_specifier(constraint), runtime=number == 0 and not optional)
 
 
 def requirement_lines(path: Path, seen: set[Path] | None = None) -> Iterator[str]:
@@ -177,7 +181,7 @@ def _requirements(root: Path, declared: Declared) -> None:
             requirement = parse_requirement(line)
             if requirement is None:
                 continue
-            declared.add_specifier(requirement.name, requirement.specifier)
+            declared.add_specifier(requirement.name, requirement.specifier, runtime=path.name == "requirements.txt")
             pinned = [s.version for s in requirement.specifier if s.operator in ("==", "===") and "*" not in s.version]
             if len(pinned) == 1:
                 _pin(declared, requirement.name, pinned[0])
@@ -199,7 +203,8 @@ def _setup_cfg(path: Path, declared: Declared) -> None:
     lines: list[str] = []
     if parser.has_option("options", "install_requires"):
         declared.declares = True
-        lines += parser.get("options", "install_requires").splitlines()
+        for line in parser.get("options", "install_requires").splitlines():
+            declared.add(line, runtime=True)
     if parser.has_section("options.extras_require"):
         for _, value in parser.items("options.extras_require"):
             lines += value.splitlines()
@@ -227,7 +232,7 @@ def _setup_py(path: Path, declared: Declared) -> None:
             groups = value.values() if isinstance(value, dict) else [value]
             for group in groups:
                 for text in _strings(list(group) if isinstance(group, (list, tuple)) else []):
-                    declared.add(text)
+                    declared.add(text, runtime=keyword.arg == "install_requires")
 
 
 def _locks(root: Path, declared: Declared) -> None:

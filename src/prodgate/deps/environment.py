@@ -83,10 +83,15 @@ class Environment:
     def declared_modules(self) -> frozenset[str]:
         """Import names the declared distributions provide (installed metadata, else the usual names)."""
         names: set[str] = set()
-        for name in self.declared.requirements:
+        for name in {*self.declared.requirements, *self.declared.pins}:
             dist = self.distributions.get(name)
             names |= dist.top_level if dist is not None else guessed_import_names(name)
         return frozenset(names)
+
+    @cached_property
+    def complete(self) -> bool:
+        """Every runtime dependency is installed, so what they pull in is installed too."""
+        return all(name in self.distributions for name in self.declared.runtime)
 
     def is_local(self, module: str, importer_dir: str = "") -> bool:
         """A module or package on disk in the project (source roots, namespace dirs, sibling files)."""

@@ -43,7 +43,11 @@ class HallucinatedImport(Rule):
 
     ## Known limitations
     Imports guarded by `try/except ImportError` and imports under `if TYPE_CHECKING:` are never
-    reported, and neither are relative imports; a module that any file of the project imports
+    reported, and neither are relative imports. When a runtime dependency the project declares is
+    not installed, nothing is reported: the import may come from that dependency's own
+    dependencies (install the project's dependencies, or point `--python` at an environment that
+    has them). Distributions pinned in lock files count as declared. A module that any file of
+    the project imports
     that way counts as optional everywhere. An import made optional by its *caller* (a function
     whose callers catch `ImportError`) is still reported. `prodgate check --python PATH` decides against
     another interpreter's environment; `--online` adds the package index's view (see docs/deps.md).
@@ -135,4 +139,5 @@ class HallucinatedImport(Rule):
         if module in project_roots(index) or module in optional_roots(index):
             return False
         environment = active()
-        return not environment.is_available(module) and not environment.is_local(module, directory)
+        return (environment.complete and not environment.is_available(module)
+                and not environment.is_local(module, directory))
