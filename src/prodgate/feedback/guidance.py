@@ -61,11 +61,14 @@ def render(lessons: Sequence[Lesson]) -> str:
 
 
 def updated(original: str, section: str) -> str:
-    """``original`` with its marked section replaced by ``section`` (appended when it has none)."""
-    newline = "\r\n" if "\r\n" in original else "\n"
-    section = section.replace("\n", newline)
+    """``original`` with its marked section replaced by ``section`` (appended when it has none).
+
+    The section's line ends follow the file: those the existing section has, else CRLF when the file uses it.
+    """
     starts, ends = original.count(START), original.count(END)
     if starts == 0 and ends == 0:
+        newline = "\r\n" if "\r\n" in original else "\n"
+        section = section.replace("\n", newline)
         if not original:
             return section
         separator = "" if original.endswith(newline + newline) else newline if original.endswith(newline) else newline * 2
@@ -73,10 +76,11 @@ def updated(original: str, section: str) -> str:
     begin, finish = original.find(START), original.find(END)
     if starts != 1 or ends != 1 or finish < begin:
         raise GuidanceError(f"expected one {START} before one {END}, found {starts} and {ends}")
+    newline = "\r\n" if original.startswith("\r\n", begin + len(START)) else "\n"
     after = finish + len(END)
     if original.startswith(newline, after):
         after += len(newline)
-    return original[:begin] + section + original[after:]
+    return original[:begin] + section.replace("\n", newline) + original[after:]
 
 
 def write(path: Path, section: str) -> bool:
