@@ -28,7 +28,7 @@ def config(tmp_path_factory: pytest.TempPathFactory):
 @settings(max_examples=2000, deadline=None, suppress_health_check=list(HealthCheck))
 @given(source=hypothesmith.from_grammar())
 def test_arbitrary_python_never_crashes(source: str, config) -> None:
-    findings, diagnostics = check_source(source, "generated.py", config)
+    _, diagnostics = check_source(source, "generated.py", config)
     assert not [d for d in diagnostics if d.kind == "internal-error"], diagnostics
 
 
@@ -36,7 +36,7 @@ def test_arbitrary_python_never_crashes(source: str, config) -> None:
 @given(data=st.binary(max_size=2000))
 def test_arbitrary_bytes_never_crash(data: bytes, config) -> None:
     text = data.decode("latin-1")
-    findings, diagnostics = check_source(text, "noise.py", config)
+    _, diagnostics = check_source(text, "noise.py", config)
     assert not [d for d in diagnostics if d.kind == "internal-error"], diagnostics
 
 
