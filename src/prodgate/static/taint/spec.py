@@ -46,6 +46,7 @@ PARAMETER_SINKS: dict[str, str] = {
 # Local input (command line, stdin) is typed by whoever runs the program: it is reported only where
 # it crosses into an interpreter (a service that shells out, queries or unpickles what it is fed).
 LOCAL_INPUT_SINKS = frozenset({"command", "sql", "deserialization"})
+LOCAL_SOURCES = frozenset({*SOURCE_CALLS.values(), *SOURCE_NAMES.values()})
 # Parameters of handler functions that carry untrusted payloads, by decorator (qualified name suffix).
 TASK_DECORATORS = ("task", "shared_task", "celery.task", "dramatiq.actor", "rq.job")
 ROUTE_DECORATORS = ("route", "get", "post", "put", "patch", "delete", "api_route", "websocket")
