@@ -90,7 +90,7 @@ def run_ghostwriter(function: str, directory: Path) -> tuple[str, str]:
     env = {**os.environ, "PYTHONPATH": str(CORPUS)}
     dotted = function.replace(":", ".")
     written = subprocess.run([str(Path(sys.executable).parent / "hypothesis"), "write", dotted],
-                             capture_output=True, text=True, env=env, cwd=CORPUS, timeout=120)
+                             capture_output=True, text=True, env=env, cwd=directory, timeout=120)
     if written.returncode != 0 or "def test_" not in written.stdout:
         return function, "not written"
     test = directory / f"test_ghost_{dotted.replace('.', '_')}.py"
