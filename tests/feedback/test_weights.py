@@ -71,7 +71,7 @@ def test_weights_come_from_the_ledger_window(tmp_path: Path, service: Path) -> N
     with Ledger.open(url, project) as ledger:
         soon = weights_for(config, ledger, recorded_at + timedelta(days=1))
         later = weights_for(config, ledger, recorded_at + timedelta(days=30))
-    assert soon["security.input-validation"].explanation == "raised to critical: 10 incidents in 7 days"
+    assert soon["security.input-validation"].explanation == "raised to critical: 20 incidents in 7 days"
     assert soon["resilience.retry"].severity == Severity.CRITICAL
     assert later == {}
 

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from prodgate.feedback.incident import Raised
 
 HTTP_CALL = r"urlopen|requests\.|httpx\.|\bsession\.(get|post|put|patch|delete|request)\(|\.(get|post|request)\(\s*f?[\"']https?:|http\.client|aiohttp"
-REQUEST_DATA = r"\b(request|req|params|payload|body|form|query|args|headers|request_data|data|event|message|kwargs)\b"
+REQUEST_DATA = (r"\b(request|req|params|payload|body|form|query|args|headers|request_data|data|event|message|kwargs"
+                r"|upload|uploaded|cookie|cookies)\b")
 HANDLER = r"webhook|task|handler|handle_|consumer|consume|job|worker|on_[a-z]|process_|callback|subscriber"
 RETRY = r"retr(y|ies)|attempt|backoff"
 HTTP_LIBRARIES = r"/(requests|urllib3|httpx|aiohttp|http/client\.py|urllib/request\.py)"
@@ -50,7 +51,8 @@ class FailureClass:
 
 
 TIMEOUTS = ("ReadTimeout", "ConnectTimeout", "Timeout", "TimeoutError", "timeout", "ReadTimeoutError",
-            "ConnectTimeoutError", "TimeoutException", "WriteTimeout", "PoolTimeout", "ConnectionTimeout")
+            "ConnectTimeoutError", "TimeoutException", "WriteTimeout", "PoolTimeout", "ConnectionTimeout",
+            "TimeoutExpired")
 CONNECTION = ("ConnectionError", "ConnectionRefusedError", "ConnectionResetError", "ConnectError", "MaxRetryError",
               "NewConnectionError", "RemoteDisconnected", "ProtocolError", "ServerDisconnectedError", "BrokenPipeError")
 DECODE = ("JSONDecodeError", "ContentTypeError", "DecodingError")

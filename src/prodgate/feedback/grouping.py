@@ -16,6 +16,12 @@ from prodgate.feedback.incident import Frame, Incident, Raised
 from prodgate.feedback.project import Project, Spot
 
 VARIABLE = re.compile(r"0x[0-9a-fA-F]+|\d+|'[^']*'|\"[^\"]*\"")
+# Names of one exception class that differ between Python versions (aliases since 3.3 and 3.11).
+TYPE_ALIASES = {
+    "asyncio.exceptions.TimeoutError": "TimeoutError", "asyncio.TimeoutError": "TimeoutError",
+    "concurrent.futures._base.TimeoutError": "TimeoutError", "socket.timeout": "TimeoutError",
+    "socket.error": "OSError", "IOError": "OSError", "EnvironmentError": "OSError", "select.error": "OSError",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,12 +82,18 @@ class Grouper:
         return self._located[where]
 
     def _fingerprint(self, exceptions: Sequence[Raised]) -> str:
+        """Exceptions without project frames count only when none has any (library internals of a chain
+        differ between Python versions), except the one that escaped, whose type always counts."""
+        apps = [[f"{spot.path}:{frame.function}" for frame in raised.frames if (spot := self._app(frame))]
+                for raised in exceptions]
+        anywhere = any(apps)
         parts: list[str] = []
-        for raised in exceptions:
-            app = [f"{spot.path}:{frame.function}" for frame in raised.frames if (spot := self._app(frame))]
+        for position, (raised, app) in enumerate(zip(exceptions, apps)):
+            if anywhere and not app and position != len(exceptions) - 1:
+                continue
             names = app or [frame.function for frame in raised.frames]
-            collapsed = [name for position, name in enumerate(names) if not position or names[position - 1] != name]
-            parts.append(raised.type + "|" + ("/".join(collapsed) or VARIABLE.sub("?", raised.message)))
+            collapsed = [name for number, name in enumerate(names) if not number or names[number - 1] != name]
+            parts.append(TYPE_ALIASES.get(raised.type, raised.type) + "|" + ("/".join(collapsed) or VARIABLE.sub("?", raised.message)))
         return hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
 
     def _evidence(self, raised: Raised, context: str) -> tuple[Evidence, list[Spot]]:

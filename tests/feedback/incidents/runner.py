@@ -23,7 +23,18 @@ import time
 import traceback
 from datetime import datetime, timezone
 
-from shop import api, clients, exports, jobs, payments, reports, sessions, storage, webhooks
+from shop import (
+    api,
+    clients,
+    exports,
+    imports,
+    jobs,
+    payments,
+    reports,
+    sessions,
+    storage,
+    webhooks,
+)
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -31,7 +42,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if self.path.startswith(("/rates", "/profiles")):
             time.sleep(1)
         body = b"<html><body>Service Unavailable</body></html>"
-        self.send_response(200)
+        self.send_response(503 if self.path.startswith("/payments") else 200)
         self.send_header("Content-Type", "text/html")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
@@ -100,6 +111,12 @@ SCENARIOS = {
     "taskgroup": lambda: asyncio.run(jobs.run_batch([{"revenue": 3, "visits": 1}, {"revenue": 1, "visits": 0}])),
     "requests_read_timeout": lambda: clients.fetch_rates_requests(server_url()),
     "requests_json": lambda: clients.fetch_stock(server_url()),
+    "upload_decode": lambda: imports.import_upload("prix;quantité\n".encode("latin-1")),
+    "convert_timeout": lambda: imports.convert_document("/tmp/invoice.docx"),
+    "json_body": lambda: api.handle_json_body(b"sku=A-1&quantity=2"),
+    "quotes_wait_for": lambda: asyncio.run(clients.fetch_quotes()),
+    "notify_refused": lambda: clients.notify_warehouse(f"http://127.0.0.1:{closed_port()}", 1042),
+    "status_http_error": lambda: clients.check_payment_status(server_url(), "pay_404"),
 }
 
 

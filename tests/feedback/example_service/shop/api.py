@@ -16,3 +16,8 @@ def list_orders(params):
 
 def parse_body(raw):
     return json.parse(raw)
+
+
+def handle_json_body(body):
+    order = json.loads(body)
+    return order["sku"]

@@ -54,3 +54,29 @@ def fetch_stock(base_url):
 
     response = requests.get(f"{base_url}/stock", timeout=2)
     return response.json()["stock"]
+
+
+def notify_warehouse(base_url, order_id):
+    import requests
+
+    return requests.post(f"{base_url}/warehouse/{order_id}", timeout=2).status_code
+
+
+def check_payment_status(base_url, payment_id):
+    import requests
+
+    response = requests.get(f"{base_url}/payments/{payment_id}", timeout=2)
+    response.raise_for_status()
+    return response.json()
+
+
+async def _slow_quote():
+    import asyncio
+
+    await asyncio.sleep(5)
+
+
+async def fetch_quotes():
+    import asyncio
+
+    return await asyncio.wait_for(_slow_quote(), timeout=0.05)
