@@ -3,19 +3,10 @@
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
-from prodgate.core.config import load_config
-from prodgate.core.result import RunResult
-from prodgate.dynamic.runner import fuzz
-from prodgate.dynamic.settings import FuzzSettings
-
-QUICK = FuzzSettings(max_examples=30, time_budget=3, call_timeout_ms=500, scaling=False, races=False)
-
-Project = Callable[[dict[str, str]], Path]
+from fuzz_support import Project
 
 
 @pytest.fixture
@@ -33,16 +24,3 @@ def project(tmp_path: Path) -> Project:
         return root
 
     return make
-
-
-def run_fuzz(target: Path | str, root: Path, settings: FuzzSettings = QUICK) -> RunResult:
-    return fuzz([str(target)], load_config(root), settings=settings, jobs=2)
-
-
-def by_function(result: RunResult) -> dict[str, list[tuple[str, str]]]:
-    """``{qualname: [(rule, oracle), ...]}`` of a run's findings."""
-    found: dict[str, list[tuple[str, str]]] = {}
-    for finding in result.findings:
-        qualname = finding.properties["function"].partition(":")[2]
-        found.setdefault(qualname, []).append((finding.rule, finding.properties["oracle"]))
-    return {k: sorted(v) for k, v in found.items()}

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import Project
+from fuzz_support import Project
 
 from prodgate.cli.main import main
 from prodgate.core.config import load_config

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from conftest import Project, by_function, run_fuzz
+from fuzz_support import Project, by_function, run_fuzz
 
 HOSTILE = '''
 import os
@@ -78,7 +78,7 @@ def test_every_hostile_function_is_a_finding_and_the_run_finishes(project: Proje
 
 
 def test_the_network_guard_can_be_lifted(project: Project, tmp_path: Path) -> None:
-    from conftest import QUICK
+    from fuzz_support import QUICK
 
     root = project({"net.py": '''
         import socket

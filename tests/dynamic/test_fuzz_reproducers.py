@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import Project, run_fuzz
+from fuzz_support import Project, run_fuzz
 
 from prodgate.dynamic.reproducers import write_tests
 

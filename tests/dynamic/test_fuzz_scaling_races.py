@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 import pytest
-from conftest import QUICK, Project, by_function, run_fuzz
+from fuzz_support import QUICK, Project, by_function, run_fuzz
 
 from prodgate.dynamic.scaling import fit_growth
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from conftest import Project, run_fuzz
+from fuzz_support import Project, run_fuzz
 from hypothesis import given
 from hypothesis import strategies as st
 
