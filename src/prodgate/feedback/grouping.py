@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -124,10 +124,3 @@ class Grouper:
         group.add(incident)
         return group
 
-
-def group_incidents(incidents: Iterable[Incident], project: Project) -> list[Group]:
-    """The groups of ``incidents``, the most frequent first."""
-    grouper = Grouper(project)
-    for incident in incidents:
-        grouper.add(incident)
-    return sorted(grouper.groups.values(), key=lambda g: (-g.count, g.fingerprint))
