@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from prodgate.cli.arguments import positive
 from prodgate.cli.output import emit, progress_bar
 from prodgate.core.config import load_config
 from prodgate.core.finding import Severity
@@ -14,15 +15,7 @@ from prodgate.dynamic.chaos.plan import FaultPlan, load_plan
 from prodgate.dynamic.chaos.runner import ChaosError, chaos
 from prodgate.report import FORMATS, render
 
-
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text!r}")
-    return value
+_seconds = positive(float, "a positive number of seconds")
 
 
 def register(commands: argparse._SubParsersAction) -> None:

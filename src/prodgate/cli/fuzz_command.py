@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from prodgate.cli.arguments import positive
 from prodgate.cli.output import emit, progress_bar
 from prodgate.core.config import load_config
 from prodgate.core.finding import Severity
@@ -14,15 +15,7 @@ from prodgate.dynamic.runner import fuzz
 from prodgate.dynamic.settings import FuzzSettings
 from prodgate.report import FORMATS, render
 
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
-    return value
+_positive = positive(int, "a positive integer")
 
 
 def register(commands: argparse._SubParsersAction) -> None:
