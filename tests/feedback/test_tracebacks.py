@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import textwrap
@@ -179,3 +180,18 @@ def test_a_log_message_ending_in_the_traceback_header() -> None:
     [incident] = read_text(text, "app.log")
     assert isinstance(incident, Incident) and incident.final.type == "KeyError"
     assert incident.timestamp is not None and incident.record == 1
+
+
+def test_docker_json_file_logs_are_read_line_by_line() -> None:
+    crash = (PROD / "py3.13" / "crash.log").read_text(encoding="utf-8").splitlines()
+    [plain] = [i for i in read_text("\n".join(crash[:40]), "plain.log") if isinstance(i, Incident)][:1]
+    docker = [json.dumps({"log": line + "\n", "stream": "stderr", "time": f"2026-11-20T10:00:{n % 60:02d}.{n:09d}Z"})
+              for n, line in enumerate(crash[:40])]
+    found = [i for i in read_text("\n".join(docker), "container-json.log") if isinstance(i, Incident)]
+    assert found[0].record == plain.record and found[0].chain == plain.chain
+    assert found[0].timestamp is not None and found[0].timestamp.isoformat().startswith("2026-11-20T10:00:")
+    json_lines = (PROD / "py3.12" / "service.jsonl").read_text(encoding="utf-8").splitlines()
+    wrapped = [json.dumps({"log": line + "\n", "stream": "stdout", "time": "2026-11-20T10:00:00Z"}) for line in json_lines]
+    inner = [i for i in read_text("\n".join(wrapped), "c.log") if isinstance(i, Incident)]
+    assert [i.chain for i in inner] == [i.chain for i in read_text("\n".join(json_lines), "s.jsonl") if isinstance(i, Incident)]
+    assert inner

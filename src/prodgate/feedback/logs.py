@@ -1,5 +1,5 @@
 """Incidents in log files: plain tracebacks as ``logging`` prints them, tracebacks whose every line carries
-the same prefix (syslog, journald, container runtimes), tracebacks inside JSON log lines (``exc_info``,
+the same prefix (syslog, journald, container runtimes, Docker's json-file lines), tracebacks inside JSON log lines (``exc_info``,
 ``exception``, ``stack_trace``, ``traceback`` fields), and out-of-memory kill markers."""
 
 from __future__ import annotations
@@ -70,8 +70,29 @@ def _prefixed(lines: Sequence[str], index: int, file: str) -> tuple[Incident | S
     return Incident(chain, file, index + 1, moment, prefix.strip() or before.strip()), index + max(used, 1)
 
 
+def _container_lines(lines: Sequence[str]) -> list[str] | None:
+    """Docker's json-file log (``{"log": "...\\n", "stream": "stderr", "time": "..."}`` per line) as the
+    text lines it holds, each behind its time; None when the file is not one. Line numbers stay the same."""
+    first = next((line for line in lines if line.strip()), "")
+    if not first.startswith('{"log":'):
+        return None
+    text = []
+    for line in lines:
+        try:
+            data = json.loads(line)
+        except ValueError:
+            data = None
+        if isinstance(data, dict) and isinstance(data.get("log"), str):
+            held = data["log"].rstrip("\n")
+            text.append(held if held.startswith("{") else f"{data.get('time', '')} {held}")
+        else:
+            text.append(line)
+    return text
+
+
 def read_log(lines: Sequence[str], file: str) -> Iterator[Incident | Skipped]:
     """Every incident of a log file's lines (without line ends); records are 1-based line numbers."""
+    lines = _container_lines(lines) or lines
     index = 0
     total = len(lines)
     while index < total:
