@@ -12,6 +12,7 @@ from pathlib import Path
 
 from prodgate.cli.output import emit
 from prodgate.core.config import load_config
+from prodgate.feedback.weights import raise_for_incidents
 from prodgate.governance.gate import GateError, GateOptions, GateOutcome, record_in_ledger, run_gate
 from prodgate.governance.git import GitError
 from prodgate.report import render
@@ -72,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
     options = GateOptions(
         path=Path(args.path), base=args.base, branch=args.branch, coverage=args.coverage,
         approved_by=tuple(args.approved_by), github_event=args.github_event, dynamic_report=args.dynamic_report,
-        jobs=args.jobs, use_cache=False if args.no_cache else None)
+        jobs=args.jobs, use_cache=False if args.no_cache else None, weigh=raise_for_incidents)
     try:
         summary_file = _step_summary_file(args)
         outcome = run_gate(config, options)

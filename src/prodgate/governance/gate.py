@@ -14,7 +14,7 @@ import importlib
 import json
 import os
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -24,7 +24,6 @@ from prodgate.api import check
 from prodgate.core.config import Config
 from prodgate.core.finding import Finding, Severity
 from prodgate.core.result import RunResult
-from prodgate.feedback.weights import raise_for_incidents
 from prodgate.governance import approvals as approval_sources
 from prodgate.governance.coverage_data import CoverageError, LineCoverage, read_coverage
 from prodgate.governance.git import Commit, FileDiff, Git
@@ -51,6 +50,9 @@ class GateError(Exception):
 
 @dataclass(frozen=True)
 class GateOptions:
+    """What one gate run is asked to judge. ``weigh`` adjusts findings before the policy sees them
+    (the CLI passes the incident weights of the feedback stage, which governance must not import)."""
+
     path: Path = Path(".")
     base: str | None = None
     branch: str | None = None
@@ -60,6 +62,7 @@ class GateOptions:
     dynamic_report: Path | None = None
     jobs: int | None = None
     use_cache: bool | None = None
+    weigh: Callable[[Sequence[Finding], Config], Sequence[Finding]] | None = None
 
 
 @dataclass(frozen=True)
@@ -188,7 +191,7 @@ def run_gate(config: Config, options: GateOptions) -> GateOutcome:
     except (approval_sources.ApprovalError, CoverageError) as exc:
         raise GateError(str(exc)) from None
     dynamic = read_dynamic_report(options.dynamic_report) if options.dynamic_report else None
-    findings = raise_for_incidents(analysis.findings, config)
+    findings = tuple(options.weigh(analysis.findings, config)) if options.weigh else analysis.findings
     evidence = Evidence(changes, findings, approvals, coverage, dynamic,
                         str(options.dynamic_report or ""), unanalysed)
     verdict, unmet = Policy.from_config(config.section("policy")).evaluate(evidence)
