@@ -280,3 +280,18 @@ def test_every_run_is_recorded_in_the_ledger_unless_told_not_to(repo: Repo, caps
         recorded = stored.run(runs[0].id).run
     assert recorded.changes[0].provenance.tool == "claude-code"
     assert recorded.unmet[1].endswith("[policy.high.require-approval]")
+
+
+def test_baseline_keeps_known_findings_out_of_the_verdict(repo: Repo, capsys: pytest.CaptureFixture[str],
+                                                          tmp_path: Path) -> None:
+    _project(repo)
+    _risky_change(repo)
+    baseline = tmp_path / "baseline.json"
+    assert main(["baseline", "create", str(repo.root), "--output", str(baseline), "--no-cache"]) == 0
+    capsys.readouterr()
+    code, report = _gate(repo, capsys, "--baseline", str(baseline))
+    assert report["findings"] == []
+    assert [u["condition"] for u in report["unmet"]] == ["require-approval"]
+    assert code == 1
+    assert main(["gate", str(repo.root), "--no-cache", "--baseline", str(tmp_path / "missing.json")]) == 2
+    assert capsys.readouterr().err.count("\n") == 1

@@ -46,6 +46,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--dynamic-report", metavar="FILE", type=Path,
                         help="the JSON report of a prodgate dynamic run; required by rules with require-dynamic")
     parser.add_argument("--branch", metavar="NAME", help="the branch under review (default: $GITHUB_HEAD_REF or git's)")
+    parser.add_argument("--baseline", metavar="FILE", type=Path,
+                        help="judge only findings not in this baseline (`prodgate baseline create`), for legacy trees")
     parser.add_argument("--jobs", "-j", type=int, metavar="N", help="worker processes (0: one per CPU)")
     parser.add_argument("--no-cache", action="store_true", help="analyse every file even if unchanged")
     parser.add_argument("--no-ledger", action="store_true", help="do not record the run in the audit ledger")
@@ -73,7 +75,8 @@ def run(args: argparse.Namespace) -> int:
     options = GateOptions(
         path=Path(args.path), base=args.base, branch=args.branch, coverage=args.coverage,
         approved_by=tuple(args.approved_by), github_event=args.github_event, dynamic_report=args.dynamic_report,
-        jobs=args.jobs, use_cache=False if args.no_cache else None, weigh=raise_for_incidents)
+        jobs=args.jobs, use_cache=False if args.no_cache else None, weigh=raise_for_incidents,
+        baseline=args.baseline)
     try:
         summary_file = _step_summary_file(args)
         outcome = run_gate(config, options)

@@ -25,6 +25,7 @@ from prodgate.core.config import Config
 from prodgate.core.finding import Finding, Severity
 from prodgate.core.result import RunResult
 from prodgate.governance import approvals as approval_sources
+from prodgate.governance.baseline import BaselineError, filter_new, load_baseline
 from prodgate.governance.coverage_data import CoverageError, LineCoverage, read_coverage
 from prodgate.governance.git import Commit, FileDiff, Git
 from prodgate.governance.policy import Evidence, Policy, Unmet
@@ -63,6 +64,7 @@ class GateOptions:
     jobs: int | None = None
     use_cache: bool | None = None
     weigh: Callable[[Sequence[Finding], Config], Sequence[Finding]] | None = None
+    baseline: Path | None = None  # judge only findings not recorded in this baseline file
 
 
 @dataclass(frozen=True)
@@ -192,6 +194,11 @@ def run_gate(config: Config, options: GateOptions) -> GateOutcome:
         raise GateError(str(exc)) from None
     dynamic = read_dynamic_report(options.dynamic_report) if options.dynamic_report else None
     findings = tuple(options.weigh(analysis.findings, config)) if options.weigh else analysis.findings
+    if options.baseline is not None:
+        try:
+            findings = filter_new(findings, load_baseline(options.baseline))
+        except BaselineError as exc:
+            raise GateError(str(exc)) from None
     evidence = Evidence(changes, findings, approvals, coverage, dynamic,
                         str(options.dynamic_report or ""), unanalysed)
     verdict, unmet = Policy.from_config(config.section("policy")).evaluate(evidence)
