@@ -7,13 +7,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from prodgate.cli.arguments import positive
-from prodgate.cli.output import emit, progress_bar
+from prodgate.cli.arguments import add_report_options, positive
+from prodgate.cli.output import finish, progress_bar
 from prodgate.core.config import load_config
-from prodgate.core.finding import Severity
 from prodgate.dynamic.chaos.plan import FaultPlan, load_plan
 from prodgate.dynamic.chaos.runner import ChaosError, chaos
-from prodgate.report import FORMATS, render
 
 _seconds = positive(float, "a positive number of seconds")
 
@@ -29,13 +27,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--deadline", type=_seconds, metavar="S", help="seconds a test may run with a fault armed")
     parser.add_argument("--jobs", "-j", type=int, metavar="N", help="pytest processes in parallel (0: one per CPU)")
     parser.add_argument("--python", metavar="EXE", help="interpreter that runs the tests (default: this one)")
-    parser.add_argument("--format", "-f", choices=sorted(FORMATS), default="text", help="report format")
-    parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
-    parser.add_argument("--fail-on", metavar="SEVERITY", type=Severity.parse,
-                        help="lowest severity that fails the run: critical, high, medium, low, info")
-    parser.add_argument("--config", metavar="FILE", type=Path, help="pyproject.toml or prodgate.toml to use")
-    parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings fail the run")
-    parser.add_argument("--no-progress", action="store_true", help="never draw a progress bar")
+    add_report_options(parser)
     parser.set_defaults(handler=run, pytest_args=[])
     parser.usage = "prodgate chaos [options] [PATH] [-- PYTEST ARGS]"
     parse_known_args = parser.parse_known_args
@@ -66,6 +58,4 @@ def run(args: argparse.Namespace) -> int:
     except ChaosError as exc:
         print(f"prodgate: error: {exc}", file=sys.stderr)
         return 2
-    options = {"color": sys.stdout.isatty() and not args.output} if args.format == "text" else {}
-    emit(render(result, args.format, **options), args.output)
-    return 0 if result.passed or args.exit_zero else 1
+    return finish(result, args)

@@ -8,25 +8,19 @@ import sys
 from pathlib import Path
 
 from prodgate.api import check
-from prodgate.cli.output import emit, progress_bar
+from prodgate.cli.arguments import add_report_options
+from prodgate.cli.output import finish, progress_bar
 from prodgate.core.config import load_config
-from prodgate.core.finding import Severity
 from prodgate.deps.online import DEFAULT_INDEX
 from prodgate.governance.baseline import BaselineError, filter_new, load_baseline
-from prodgate.report import FORMATS, render
 
 
 def register(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser("check", help="analyse Python code statically (never runs it)",
                                  description="Analyse Python files for production failure classes.")
     parser.add_argument("paths", nargs="*", default=["."], help="files or directories (default: .)")
-    parser.add_argument("--format", "-f", choices=sorted(FORMATS), default="text", help="report format")
-    parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
     parser.add_argument("--select", metavar="CODES", help="comma-separated codes, code prefixes or categories to run")
     parser.add_argument("--ignore", metavar="CODES", help="comma-separated codes, code prefixes or categories to skip")
-    parser.add_argument("--fail-on", metavar="SEVERITY", type=Severity.parse,
-                        help="lowest severity that fails the run: critical, high, medium, low, info")
-    parser.add_argument("--config", metavar="FILE", type=Path, help="pyproject.toml or prodgate.toml to use")
     parser.add_argument("--jobs", "-j", type=int, metavar="N", help="worker processes (0: one per CPU)")
     parser.add_argument("--no-cache", action="store_true", help="analyse every file even if unchanged")
     parser.add_argument("--cache-dir", metavar="DIR", help="where to keep the cache (default: .prodgate_cache in the project)")
@@ -36,8 +30,7 @@ def register(commands: argparse._SubParsersAction) -> None:
                         "installed packages (default: the running one)")
     parser.add_argument("--online", metavar="URL", nargs="?", const=DEFAULT_INDEX,
                         help=f"ask the package index about imports nothing provides (default URL: {DEFAULT_INDEX})")
-    parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings fail the run")
-    parser.add_argument("--no-progress", action="store_true", help="never draw a progress bar")
+    add_report_options(parser)
     parser.set_defaults(handler=run)
 
 
@@ -60,9 +53,4 @@ def run(args: argparse.Namespace) -> int:
                        progress=progress, python=args.python, online=args.online)
     if baseline is not None:
         result = dataclasses.replace(result, findings=filter_new(result.findings, baseline))
-    options = {"color": sys.stdout.isatty() and not args.output} if args.format == "text" else {}
-    emit(render(result, args.format, **options), args.output)
-    if result.unanalysed and result.fail_on_unanalysed:
-        print(f"prodgate: {len(result.unanalysed)} file(s) could not be analysed; a file not analysed is not a pass",
-              file=sys.stderr)
-    return 0 if result.passed or args.exit_zero else 1
+    return finish(result, args)

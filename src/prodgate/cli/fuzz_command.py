@@ -6,14 +6,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from prodgate.cli.arguments import positive
-from prodgate.cli.output import emit, progress_bar
+from prodgate.cli.arguments import add_report_options, positive
+from prodgate.cli.output import finish, progress_bar
 from prodgate.core.config import load_config
-from prodgate.core.finding import Severity
 from prodgate.dynamic.reproducers import write_tests
 from prodgate.dynamic.runner import fuzz
 from prodgate.dynamic.settings import FuzzSettings
-from prodgate.report import FORMATS, render
 
 _positive = positive(int, "a positive integer")
 
@@ -33,13 +31,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--no-scaling", action="store_true", help="skip the scaling measurements")
     parser.add_argument("--no-races", action="store_true", help="skip the race probes")
     parser.add_argument("--write-tests", metavar="DIR", help="write a pytest reproducer file per module into DIR")
-    parser.add_argument("--format", "-f", choices=sorted(FORMATS), default="text", help="report format")
-    parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
-    parser.add_argument("--fail-on", metavar="SEVERITY", type=Severity.parse,
-                        help="lowest severity that fails the run: critical, high, medium, low, info")
-    parser.add_argument("--config", metavar="FILE", type=Path, help="pyproject.toml or prodgate.toml to use")
-    parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings fail the run")
-    parser.add_argument("--no-progress", action="store_true", help="never draw a progress bar")
+    add_report_options(parser)
     parser.set_defaults(handler=run)
 
 
@@ -53,9 +45,7 @@ def run(args: argparse.Namespace) -> int:
     jobs = None if args.jobs is None else (args.jobs or None)
     with progress_bar("fuzzing", not args.no_progress) as progress:
         result = fuzz(args.paths, config, settings=settings, jobs=jobs, fail_on=args.fail_on, progress=progress)
-    options = {"color": sys.stdout.isatty() and not args.output} if args.format == "text" else {}
-    emit(render(result, args.format, **options), args.output)
     if args.write_tests:
         written = write_tests(result, Path(args.write_tests))
         print(f"prodgate: wrote {len(written)} reproducer file(s) to {args.write_tests}", file=sys.stderr)
-    return 0 if result.passed or args.exit_zero else 1
+    return finish(result, args)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -10,7 +11,20 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from prodgate.core.result import RunResult
+from prodgate.report import render
+
 PROGRESS_MINIMUM = 200
+
+
+def finish(result: RunResult, args: argparse.Namespace) -> int:
+    """Render ``result`` as the options asked, write it, and return the exit code."""
+    options = {"color": sys.stdout.isatty() and not args.output} if args.format == "text" else {}
+    emit(render(result, args.format, **options), args.output)
+    if result.unanalysed and result.fail_on_unanalysed:
+        print(f"prodgate: {len(result.unanalysed)} file(s) could not be analysed; a file not analysed is not a pass",
+              file=sys.stderr)
+    return 0 if result.passed or args.exit_zero else 1
 
 
 def emit(text: str, output: str | None) -> None:
