@@ -984,8 +984,10 @@ class Interpreter:
         if isinstance(test, ast.BoolOp):
             parts = [self._guards(v) for v in test.values]
             if isinstance(test.op, ast.And):
-                return _merge_facts(p[0] for p in parts), {}
-            return {}, _merge_facts(p[1] for p in parts)
+                return _merge_facts(p[0] for p in parts), _either(
+                    [_with_falsy(p[1], operand) for operand, p in zip(test.values, parts)])
+            return _either([_with_falsy(p[0], operand, truthy=True) for operand, p in zip(test.values, parts)]), \
+                _merge_facts(p[1] for p in parts)
         if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.NotIn, ast.NotEq)):
             negative = self._membership(test)
             if negative is not None and negative[1].startswith("contains:"):
@@ -1039,6 +1041,34 @@ class Interpreter:
 
 
 Facts = dict[str, set[str]]
+
+
+def _with_falsy(facts: Facts, operand: ast.expr, truthy: bool = False) -> Facts:
+    """``facts`` plus the variables that are empty whenever ``operand`` is false (``v``, or
+    ``v or w``): an empty or None value carries nothing into a sink. With ``truthy`` the operand is
+    known true instead, which says nothing about emptiness."""
+    if truthy:
+        return facts
+    names = [operand] if not (isinstance(operand, ast.BoolOp) and isinstance(operand.op, ast.Or)) else operand.values
+    found = {k: set(v) for k, v in facts.items()}
+    for node in names:
+        if isinstance(node, ast.Name):
+            found.setdefault(node.id, set()).add("falsy")
+    return found
+
+
+def _either(alternatives: list[Facts]) -> Facts:
+    """What holds whichever alternative happened: for each variable safe in every alternative, the
+    sinks it is safe for in all of them."""
+    if not alternatives:
+        return {}
+    shared = set.intersection(*(set(a) for a in alternatives))
+    facts: Facts = {}
+    for name in shared:
+        sinks = frozenset.intersection(*(spec.sanitized_by(a[name]) for a in alternatives))
+        if sinks:
+            facts[name] = {"sinks:" + ",".join(sorted(sinks))}
+    return facts
 
 
 def _merge_facts(parts: Iterator[Facts] | list[Facts]) -> Facts:

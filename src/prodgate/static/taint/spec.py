@@ -145,6 +145,10 @@ def sanitized_by(checks: set[str]) -> frozenset[str]:
     for check in checks:
         if check == "allowlist":
             sinks |= ALLOWLIST_SINKS
+        elif check == "falsy":
+            sinks |= ALL_SINKS
+        elif check.startswith("sinks:"):
+            sinks |= set(check[6:].split(","))
         elif check.startswith("without:"):
             sinks |= DANGEROUS_TOKENS.get(check[8:], frozenset())
         elif check == "allowlisted-url":

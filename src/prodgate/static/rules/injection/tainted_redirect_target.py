@@ -53,12 +53,20 @@ class TaintedRedirectTarget(TaintRule):
     )
     clean = (
         """
+        from django.utils.http import url_has_allowed_host_and_scheme
         from flask import request, redirect, url_for
 
         def login_done():
             target = request.args.get("next", "")
             if not target.startswith("/"):
                 target = url_for("home")
+            return redirect(target)
+
+        def set_language(hosts):
+            target = request.form.get("next")
+            if (target or request.accept_mimetypes.accept_html) and not url_has_allowed_host_and_scheme(
+                    url=target, allowed_hosts=hosts):
+                target = "/"
             return redirect(target)
         """,
     )
