@@ -28,7 +28,6 @@ WAITS: dict[tuple[str, str], tuple[int, int]] = {
     ("threading.Condition", "wait_for"): (-1, 1),
     ("threading.Semaphore", "acquire"): (0, 1),
     ("threading.BoundedSemaphore", "acquire"): (0, 1),
-    ("threading.Thread", "join"): (-1, 0),
     ("future", "result"): (-1, 0),
     ("future", "exception"): (-1, 0),
 }
@@ -40,7 +39,8 @@ class BlockingWaitWithoutTimeout(Rule):
     ## What it does
     Finds waits with no timeout on objects whose type is known from their construction:
     `queue.Queue.get()`, `threading.Event.wait()`, `Condition.wait()`, `Semaphore.acquire()`,
-    `Thread.join()`, and `Future.result()` on futures returned by an executor's `submit`.
+    and `Future.result()` on futures returned by an executor's `submit`. `Thread.join()` is left
+    alone: joining a thread one started, at shutdown, is how threads are meant to end.
 
     ## Why is this bad
     These calls return only when another thread or process does its part. When that producer
@@ -156,7 +156,7 @@ class BlockingWaitWithoutTimeout(Rule):
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
         func = node.func
-        if not isinstance(func, ast.Attribute) or func.attr not in ("get", "wait", "wait_for", "acquire", "join",
+        if not isinstance(func, ast.Attribute) or func.attr not in ("get", "wait", "wait_for", "acquire",
                                                                        "result", "exception"):
             return
         kind = self._receiver_kind(ctx, func.value)
