@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 
 class Severity(enum.IntEnum):
@@ -64,6 +65,15 @@ class Location:
     column: int
     end_line: int
     end_column: int
+
+    def as_data(self) -> dict[str, object]:
+        """The location as plain JSON-able data (the cache and the ledger store it so)."""
+        return {"path": self.path, "line": self.line, "column": self.column,
+                "end_line": self.end_line, "end_column": self.end_column}
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> Location:
+        return cls(data["path"], data["line"], data["column"], data["end_line"], data["end_column"])
 
 
 @dataclass(frozen=True, slots=True)

@@ -164,20 +164,11 @@ def _utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
 
 
-def _location(data: dict[str, Any]) -> Location:
-    return Location(data["path"], data["line"], data["column"], data["end_line"], data["end_column"])
-
-
-def _location_data(where: Location) -> dict[str, Any]:
-    return {"path": where.path, "line": where.line, "column": where.column,
-            "end_line": where.end_line, "end_column": where.end_column}
-
-
 def _fix_data(fix: Fix | None) -> dict[str, Any] | None:
     if fix is None:
         return None
     return {"title": fix.title, "applicability": fix.applicability.value,
-            "location": _location_data(fix.location) if fix.location else None}
+            "location": fix.location.as_data() if fix.location else None}
 
 
 def _finding_row(position: int, finding: Finding) -> FindingRow:
@@ -186,7 +177,7 @@ def _finding_row(position: int, finding: Finding) -> FindingRow:
         confidence=str(finding.confidence), path=finding.path, line=finding.line, column=finding.column,
         end_line=finding.end_line, end_column=finding.end_column, message=finding.message, cwe=list(finding.cwe),
         fingerprint=finding.fingerprint, fix=_fix_data(finding.fix),
-        flow=[{"location": _location_data(s.location), "message": s.message} for s in finding.flow],
+        flow=[{"location": s.location.as_data(), "message": s.message} for s in finding.flow],
         properties=dict(finding.properties))
 
 
@@ -202,13 +193,13 @@ def _finding(row: FindingRow) -> Finding:
     fix = None
     if row.fix is not None:
         where = row.fix.get("location")
-        fix = Fix(row.fix["title"], Applicability(row.fix["applicability"]), _location(where) if where else None)
+        fix = Fix(row.fix["title"], Applicability(row.fix["applicability"]), Location.from_data(where) if where else None)
     return Finding(
         rule=row.rule, category=row.category, severity=Severity.parse(row.severity),
         confidence=Confidence.parse(row.confidence), path=row.path, line=row.line, column=row.column,
         end_line=row.end_line, end_column=row.end_column, message=row.message, cwe=tuple(row.cwe),
         fingerprint=row.fingerprint, fix=fix,
-        flow=tuple(FlowStep(_location(s["location"]), s["message"]) for s in row.flow),
+        flow=tuple(FlowStep(Location.from_data(s["location"]), s["message"]) for s in row.flow),
         properties=Properties(row.properties))
 
 

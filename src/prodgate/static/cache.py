@@ -35,10 +35,6 @@ from prodgate.static.suppression import Suppression
 FORMAT = 2
 
 
-def _location(data: dict[str, Any]) -> Location:
-    return Location(**data)
-
-
 def finding_to_data(finding: Finding) -> dict[str, Any]:
     data = asdict(finding)
     data["severity"] = int(finding.severity)
@@ -57,9 +53,9 @@ def finding_from_data(data: dict[str, Any]) -> Finding:
            "confidence": Confidence(data["confidence"]),
            "cwe": tuple(data["cwe"]),
            "fix": None if fix is None else Fix(fix["title"], Applicability(fix["applicability"]),
-                                               None if fix["location"] is None else _location(fix["location"]),
+                                               None if fix["location"] is None else Location.from_data(fix["location"]),
                                                fix["replacement"]),
-           "flow": tuple(FlowStep(_location(s["location"]), s["message"]) for s in data["flow"]),
+           "flow": tuple(FlowStep(Location.from_data(s["location"]), s["message"]) for s in data["flow"]),
            "properties": Properties(data["properties"])},
     )
 
