@@ -35,7 +35,14 @@ def postgres_url() -> Iterator[str]:
         yield url.set(database=name).render_as_string(hide_password=False)
     finally:
         with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            # Sessions a test left open are ours to end; a plain DROP then also stops an autovacuum
+            # worker by itself, which WITH (FORCE) may not do without pg_signal_backend.
+            connection.exec_driver_sql(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = %(name)s AND usename = current_user AND pid <> pg_backend_pid()",
+                {"name": name},
+            )
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
         admin.dispose()
 
 
