@@ -23,13 +23,16 @@ from prodgate.core.rule import Rule
 from prodgate.core.selection import select_rules
 from prodgate.deps.environment import Environment, using
 from prodgate.deps.online import annotate
-from prodgate.static.cache import Cache
+from prodgate.static.cache import Cache, StoredRun
 from prodgate.static.context import RuleSettings
 from prodgate.static.engine import FileResult, Plan, analyse_file, analyse_many
 from prodgate.static.index import ProjectIndex
 from prodgate.static.suppression import apply_suppressions
 
 Progress = Callable[[int, int], None]
+
+# Diagnostics that may not recur on the same input: a run that has them is not kept as a whole.
+TRANSIENT_KINDS = frozenset({"unreadable", "internal-error"})
 
 
 def target_version(config: Config) -> tuple[int, int]:
@@ -70,31 +73,47 @@ def _confirm(results: list[FileResult], rules: list[type[Rule]]) -> ProjectIndex
     return index
 
 
-def _load(files: list[SourceFile], plan: Plan, cache: Cache | None) -> tuple[list[FileResult], list[tuple[SourceFile, bytes | None]], dict[str, str]]:
+def _read(files: list[SourceFile], plan: Plan, cache: Cache | None) -> list[tuple[SourceFile, bytes | None, str | None]]:
+    """Each file with its bytes and cache key (None for both when it is not cached, too large or unreadable)."""
+    read: list[tuple[SourceFile, bytes | None, str | None]] = []
+    for file in files:
+        if cache is None:
+            read.append((file, None, None))
+            continue
+        try:
+            if plan.max_file_size and file.absolute.stat().st_size > plan.max_file_size:
+                read.append((file, None, None))  # analyse_file reports it as too large
+                continue
+            data = file.absolute.read_bytes()
+        except OSError:
+            read.append((file, None, None))  # analyse_file reports why it cannot be read
+            continue
+        read.append((file, data, cache.key(file.relative, data)))
+    return read
+
+
+def _load(read: list[tuple[SourceFile, bytes | None, str | None]], cache: Cache | None) -> tuple[list[FileResult], list[tuple[SourceFile, bytes | None]], dict[str, str]]:
     """Cached results, and the files still to analyse (with their bytes) and their cache keys."""
     done: list[FileResult] = []
     todo: list[tuple[SourceFile, bytes | None]] = []
     keys: dict[str, str] = {}
-    for file in files:
-        if cache is None:
-            todo.append((file, None))
-            continue
-        try:
-            if plan.max_file_size and file.absolute.stat().st_size > plan.max_file_size:
-                todo.append((file, None))  # analyse_file reports it as too large
-                continue
-            data = file.absolute.read_bytes()
-        except OSError:
-            todo.append((file, None))  # analyse_file reports why it cannot be read
-            continue
-        key = cache.key(file.relative, data)
-        hit = cache.get(key)
+    for file, data, key in read:
+        hit = None if cache is None or key is None else cache.get(key)
         if hit is not None:
             done.append(hit)
-        else:
+            continue
+        if key is not None:
             keys[file.relative] = key
-            todo.append((file, data))
+        todo.append((file, data))
     return done, todo, keys
+
+
+def _run_key(read: list[tuple[SourceFile, bytes | None, str | None]], cache: Cache | None, environment: Environment,
+             online: str | None) -> str | None:
+    """The key of the whole run's result, when every input can be keyed (never with online answers)."""
+    if cache is None or online or any(key is None for _, _, key in read):
+        return None
+    return cache.run_key((key for _, _, key in read if key is not None), environment.fingerprint())
 
 
 def check_source(text: str, path: str = "snippet.py", config: Config | None = None,
@@ -143,8 +162,40 @@ def check(
     files = discover(targets, config)
     caching = config["cache"] if use_cache is None else use_cache
     cache = Cache(config.root / config["cache-dir"], f"{config.fingerprint()}|{plan.codes}|{plan.target_version}") if caching else None
-    done, todo, keys = _load(files, plan, cache)
-    total = len(files)
+    read = _read(files, plan, cache)
+    run_key = _run_key(read, cache, environment, online)
+    scope = repr(sorted(str(t.resolve()) for t in targets))
+    stored = None if cache is None or run_key is None else cache.get_run(scope, run_key)
+    if stored is None:
+        stored = _analyse(read, plan, rules, cache, environment, progress, config["jobs"] if jobs is None else jobs)
+        if cache is not None and run_key is not None and not any(d.kind in TRANSIENT_KINDS for d in stored.diagnostics):
+            cache.put_run(scope, run_key, stored)
+        cached_files = cache.hits if cache is not None else 0
+    else:
+        cached_files = len(files)
+        if progress:
+            progress(len(files), len(files))
+    findings = annotate(stored.findings, online) if online else stored.findings
+    return RunResult(
+        command="check",
+        root=str(config.root),
+        findings=tuple(findings),
+        diagnostics=tuple(stored.diagnostics),
+        rules=tuple(r.meta for r in rules),
+        files=len(files),
+        lines=stored.lines,
+        duration=time.perf_counter() - started,
+        fail_on=fail_on or config["fail-on"],
+        fail_on_unanalysed=config["fail-on-unanalysed"],
+        cached_files=cached_files,
+    )
+
+
+def _analyse(read: list[tuple[SourceFile, bytes | None, str | None]], plan: Plan, rules: list[type[Rule]],
+             cache: Cache | None, environment: Environment, progress: Progress | None, jobs: int) -> StoredRun:
+    """Analyse what the per-file cache does not hold, then run the project phase and suppressions."""
+    done, todo, keys = _load(read, cache)
+    total = len(read)
     if progress:
         progress(len(done), total)
     counter = [len(done)]
@@ -154,7 +205,7 @@ def check(
         if progress:
             progress(counter[0], total)
 
-    fresh = analyse_many(todo, plan, config["jobs"] if jobs is None else jobs, advance)
+    fresh = analyse_many(todo, plan, jobs, advance)
     if cache is not None:
         for result in fresh:
             key = keys.get(result.path)
@@ -172,19 +223,6 @@ def check(
         findings.extend(kept)
         diagnostics.extend(result.diagnostics)
         diagnostics.extend(problems)
-    if online:
-        findings = annotate(findings, online)
-    return RunResult(
-        command="check",
-        root=str(config.root),
-        findings=tuple(sorted(findings, key=Finding.sort_key)),
-        diagnostics=tuple(sorted(diagnostics, key=lambda d: (d.path, d.line, d.kind))),
-        rules=tuple(r.meta for r in rules),
-        files=total,
-        lines=sum(r.lines for r in results),
-        duration=time.perf_counter() - started,
-        fail_on=fail_on or config["fail-on"],
-        fail_on_unanalysed=config["fail-on-unanalysed"],
-        cached_files=len(done),
-    )
+    return StoredRun(sorted(findings, key=Finding.sort_key), sorted(diagnostics, key=lambda d: (d.path, d.line, d.kind)),
+                     sum(r.lines for r in results))
 

@@ -29,6 +29,7 @@ else:  # pragma: no cover - exercised on 3.10 only
 REQUIREMENT_GLOBS = ("requirements*.txt", "requirements/*.txt", "requirements*.in", "requirements/*.in",
                      "*/requirements*.txt", "*/requirements/*.txt")
 LOCK_FILES = ("uv.lock", "poetry.lock", "pdm.lock")
+PROJECT_FILES = ("pyproject.toml", "setup.cfg", "setup.py")
 POETRY_CARET = re.compile(r"^\^(\d+)(?:\.(\d+))?(?:\.(\d+))?$")
 POETRY_TILDE = re.compile(r"^~(\d+)(?:\.(\d+))?(?:\.(\d+))?$")
 
@@ -172,9 +173,12 @@ def requirement_lines(path: Path, seen: set[Path] | None = None) -> Iterator[str
             yield line
 
 
+def _requirement_files(root: Path) -> list[Path]:
+    return sorted({p for pattern in REQUIREMENT_GLOBS for p in root.glob(pattern) if p.is_file()})
+
+
 def _requirements(root: Path, declared: Declared) -> None:
-    files = sorted({p for pattern in REQUIREMENT_GLOBS for p in root.glob(pattern) if p.is_file()})
-    for path in files:
+    for path in _requirement_files(root):
         declared.declares = True
         declared.sources.append(path.name)
         for line in requirement_lines(path):
@@ -246,10 +250,16 @@ def _locks(root: Path, declared: Declared) -> None:
                 _pin(declared, package["name"], package["version"])
 
 
+def declaring_files(root: Path) -> list[Path]:
+    """Every file under ``root`` that ``read_declared`` reads (requirement includes aside)."""
+    named = [root / name for name in (*PROJECT_FILES, *LOCK_FILES)]
+    return [*(p for p in named if p.is_file()), *_requirement_files(root)]
+
+
 def read_declared(root: Path) -> Declared:
     """Everything ``root`` declares about its dependencies (an empty result when it declares none)."""
     declared = Declared()
-    readers: Iterable[tuple[str, Any]] = (("pyproject.toml", _pyproject), ("setup.cfg", _setup_cfg), ("setup.py", _setup_py))
+    readers: Iterable[tuple[str, Any]] = zip(PROJECT_FILES, (_pyproject, _setup_cfg, _setup_py), strict=True)
     for name, reader in readers:
         path = root / name
         if path.is_file():

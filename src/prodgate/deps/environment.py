@@ -8,6 +8,8 @@ computed lazily, on the first question a rule asks, so runs without the ai rules
 from __future__ import annotations
 
 import contextvars
+import hashlib
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cached_property
@@ -18,7 +20,7 @@ from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from prodgate.deps.apiindex import ApiIndex
-from prodgate.deps.declared import Declared, read_declared
+from prodgate.deps.declared import Declared, declaring_files, read_declared
 from prodgate.deps.importmap import KNOWN_PROVIDERS, ImportMap, guessed_import_names
 from prodgate.deps.installed import (
     Distribution,
@@ -135,6 +137,30 @@ class Environment:
         if module in self.stdlib:
             return "python-{}.{}".format(*self.interpreter.version)
         return None
+
+    def fingerprint(self) -> str:
+        """A digest of everything the project phase's answers depend on besides the analysed files.
+
+        The interpreter and its version, every ``sys.path`` directory's entries (installed
+        distributions carry their versions in their names), the files that declare dependencies,
+        and which source directories exist: a run whose inputs and fingerprint are unchanged has
+        the same result.
+        """
+        digest = hashlib.blake2b(repr((self.interpreter.path, self.interpreter.version, self.target_version)).encode(),
+                                 digest_size=20)
+        for directory in self.interpreter.path:
+            try:
+                digest.update("\0".join(sorted(os.listdir(directory))).encode("utf-8", "surrogatepass"))
+            except OSError:
+                digest.update(b"\1")
+        for path in declaring_files(self.root):
+            digest.update(str(path).encode("utf-8", "surrogatepass"))
+            try:
+                digest.update(path.read_bytes())
+            except OSError:
+                digest.update(b"\1")
+        digest.update(repr([(self.root / base).is_dir() for base in SOURCE_DIRS]).encode())
+        return digest.hexdigest()
 
     @cached_property
     def api(self) -> ApiIndex:

@@ -1,4 +1,8 @@
-"""Per-file result cache keyed by content hash, prodgate version and configuration.
+"""Result cache keyed by content hash, prodgate version and configuration.
+
+Two levels: each file's result (findings, pending project-phase questions, summary), and each
+run's final findings, keyed by every file's key plus the environment's fingerprint, so that an
+unchanged tree skips the project phase too.
 
 Entries are JSON, never pickle: the cache directory lives inside the scanned tree, and a crafted
 cache file must not be able to run code. Writes are atomic (temp file + rename), so concurrent
@@ -12,7 +16,8 @@ import json
 import os
 import sys
 import tempfile
-from dataclasses import asdict
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -110,6 +115,15 @@ def result_from_json(text: str) -> FileResult:
     )
 
 
+@dataclass(frozen=True)
+class StoredRun:
+    """The final result of an earlier run over the same inputs."""
+
+    findings: list[Finding]
+    diagnostics: list[Diagnostic]
+    lines: int
+
+
 class Cache:
     def __init__(self, directory: Path, salt: str):
         self.directory = directory / f"v{FORMAT}"
@@ -127,6 +141,37 @@ class Cache:
     def _path(self, key: str) -> Path:
         return self.directory / key[:2] / f"{key}.json"
 
+    def run_key(self, file_keys: Iterable[str], environment: str) -> str:
+        digest = hashlib.blake2b(self.salt, digest_size=20)
+        digest.update(environment.encode())
+        for key in file_keys:
+            digest.update(key.encode())
+        return digest.hexdigest()
+
+    def _run_path(self, scope: str) -> Path:
+        # One entry per scanned scope (targets and settings): a new run over it replaces the last.
+        name = hashlib.blake2b(self.salt + scope.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+        return self.directory / "runs" / f"{name}.json"
+
+    def get_run(self, scope: str, key: str) -> StoredRun | None:
+        try:
+            data = json.loads(self._run_path(scope).read_text(encoding="utf-8"))
+            if data.get("format") != FORMAT or data.get("key") != key:
+                return None
+            return StoredRun([finding_from_data(f) for f in data["findings"]],
+                             [Diagnostic(**d) for d in data["diagnostics"]], data["lines"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def put_run(self, scope: str, key: str, run: StoredRun) -> None:
+        self._write(self._run_path(scope), json.dumps({
+            "format": FORMAT,
+            "key": key,
+            "lines": run.lines,
+            "findings": [finding_to_data(f) for f in run.findings],
+            "diagnostics": [asdict(d) for d in run.diagnostics],
+        }, separators=(",", ":")))
+
     def get(self, key: str) -> FileResult | None:
         try:
             result = result_from_json(self._path(key).read_text(encoding="utf-8"))
@@ -136,13 +181,15 @@ class Cache:
         return result
 
     def put(self, key: str, result: FileResult) -> None:
-        target = self._path(key)
+        self._write(self._path(key), result_to_json(result))
+
+    def _write(self, target: Path, text: str) -> None:
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             self._mark(self.directory.parent)
             handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
             with os.fdopen(handle, "w", encoding="utf-8") as out:
-                out.write(result_to_json(result))
+                out.write(text)
             os.replace(temporary, target)
         except OSError:
             return  # a read-only tree still gets analysed, just not cached
