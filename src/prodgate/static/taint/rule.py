@@ -62,6 +62,12 @@ def analyse(node: ast.AST, ctx: FileContext) -> FunctionTaint:
     return cache[key]
 
 
+def reported_source(value: Value) -> bool:
+    """The value carries outside input the taint rules report at once (not only command-line or
+    stdin input, and not only data whose taint the project phase has yet to confirm)."""
+    return any(o.kind == "source" and o.name not in spec.LOCAL_SOURCES for o in value.origins)
+
+
 def _source_name(value: Value) -> str:
     sources = sorted((o for o in value.origins if o.kind == "source"), key=lambda o: (o.line, o.column))
     if sources:

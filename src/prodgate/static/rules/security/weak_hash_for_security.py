@@ -12,32 +12,43 @@ from prodgate.static.rules.security._helpers import (
     name_of,
     names_secret,
 )
+from prodgate.static.taint.rule import analyse, reported_source
 
-WEAK_ALGORITHMS = frozenset({"md5", "sha1", "md4", "md2", "sha", "ripemd160"})
-WEAK_CONSTRUCTORS = frozenset({
-    "hashlib.md5", "hashlib.sha1",
-    *(f"{package}.Hash.{name}.new" for package in ("Crypto", "Cryptodome") for name in ("MD5", "SHA1", "SHA", "MD4", "MD2")),
-    *(f"{package}.Hash.{name}" for package in ("Crypto", "Cryptodome") for name in ("MD5", "SHA1", "SHA", "MD4", "MD2")),
-    "cryptography.hazmat.primitives.hashes.MD5", "cryptography.hazmat.primitives.hashes.SHA1",
-})
+WEAK_ALGORITHMS = frozenset({"md5", "sha1", "sha-1", "md4", "md2", "sha", "ripemd160", "md5-sha1"})
+# Constructors of one broken algorithm; ``usedforsecurity=False`` exists only on hashlib's.
+WEAK_CONSTRUCTORS: dict[str, str] = {
+    "hashlib.md5": "md5", "hashlib.sha1": "sha1", "_hashlib.openssl_md5": "md5", "_hashlib.openssl_sha1": "sha1",
+    **{f"{package}.Hash.{name}{new}": name.lower() for package in ("Crypto", "Cryptodome")
+       for name in ("MD5", "SHA1", "SHA", "MD4", "MD2") for new in ("", ".new")},
+    "cryptography.hazmat.primitives.hashes.MD5": "md5", "cryptography.hazmat.primitives.hashes.SHA1": "sha1",
+}
+# Factories taking the algorithm's name first (``hashlib.new("md5")``).
 GENERIC_CONSTRUCTORS = frozenset({"hashlib.new"})
+# HMAC constructors: (position, keyword) of the digest argument.
+HMAC_CONSTRUCTORS: dict[str, tuple[int, str]] = {
+    "hmac.new": (2, "digestmod"), "hmac.HMAC": (2, "digestmod"), "hmac.digest": (2, "digest"),
+}
 
 
 class WeakHashForSecurity(Rule):
     """
     ## What it does
-    Finds MD5 and SHA-1 (`hashlib.md5`, `hashlib.sha1`, `hashlib.new("md5")`, pycryptodome's
-    `MD5`/`SHA1`, cryptography's `hashes.MD5()`/`hashes.SHA1()`) applied for a security purpose:
-    inside a function that hashes passwords, signs, verifies or makes tokens and keys
-    (`hash_password`, `sign_payload`, `make_reset_token`), on data named like a secret
-    (`password`, `token`, `secret`, `api_key`), or stored under such a name. Calls passing
-    `usedforsecurity=False` are never reported.
+    Finds MD5 and SHA-1 (`hashlib.md5`, `hashlib.sha1`, `hashlib.new("md5")` with the name
+    given directly or through a constant, pycryptodome's `MD5`/`SHA1`, cryptography's
+    `hashes.MD5()`/`hashes.SHA1()`, `hmac` with an MD5 or SHA-1 digest) unless the call declares
+    `usedforsecurity=False`. The finding is of high severity when the purpose is visibly a security
+    one: inside a function that hashes passwords, signs, verifies or makes tokens and keys
+    (`hash_password`, `sign_payload`), on data named like a secret (`password`, `token`), or
+    stored under such a name.
 
     ## Why is this bad
     MD5 and SHA-1 have practical collision attacks, and both are so fast that a GPU tries
     billions of candidate passwords per second: a leaked table of MD5 password hashes is
     cracked in hours, even salted. Signatures or integrity checks built on them can be forged
-    with colliding inputs.
+    with colliding inputs. Since Python 3.9 `usedforsecurity=False` is how code says a digest
+    guards nothing (a cache key, an ETag); without it the call is taken for a security use, and
+    on FIPS-enabled hosts (RHEL and Ubuntu FIPS images, many government and bank clouds)
+    `hashlib.md5()` raises `ValueError` at run time.
 
     ## Example
     ```python
@@ -55,8 +66,9 @@ class WeakHashForSecurity(Rule):
     non-security uses (cache keys, ETags) with `usedforsecurity=False`.
 
     ## Known limitations
-    MD5 or SHA-1 used for security under neutral names (`digest(data)`) is not reported, to keep
-    checksums, cache keys and ETags out of the report.
+    A digest of outside input (request data, handler parameters) is reported by PG624 instead,
+    with the path the data took, so that one call gives one finding. pycryptodome, cryptography
+    and `hmac` have no `usedforsecurity` switch: replace MD5 and SHA-1 there.
 
     ## References
     - https://docs.python.org/3/library/hashlib.html#hash-algorithms
@@ -68,9 +80,9 @@ class WeakHashForSecurity(Rule):
         name="weak-hash-for-security",
         category="security.crypto",
         severity=Severity.HIGH,
-        confidence=Confidence.MEDIUM,
+        confidence=Confidence.HIGH,
         cwe=(cwe.WEAK_HASH, cwe.BROKEN_CRYPTO),
-        message="`{call}` is a broken hash used {why}, so it can be brute-forced or forged",
+        message="`{call}` is a broken hash {why}",
         tags=("crypto",),
     )
 
@@ -83,30 +95,43 @@ class WeakHashForSecurity(Rule):
         """,
         """
         import hashlib
+        import hmac
         from cryptography.hazmat.primitives import hashes
 
+        ALGORITHM = "sha1"
+
         def webhook_digest(body: bytes, secret: bytes) -> str:
-            return hashlib.new("sha1", secret + body).hexdigest()  # error: PG620
+            return hashlib.new(ALGORITHM, secret + body).hexdigest()  # error: PG620
+
+        def sign(body: bytes, key: bytes) -> str:
+            return hmac.new(key, body, hashlib.md5).hexdigest()  # error: PG620
 
         class Signer:
             def fingerprint(self, payload):
                 self.signature = hashlib.sha1(payload).hexdigest()  # error: PG620
-                algorithm = hashes.SHA1()
+                algorithm = hashes.SHA1()  # error: PG620
                 return algorithm
+        """,
+        """
+        import hashlib
+
+        def cache_key(url: str) -> str:
+            return hashlib.md5(url.encode()).hexdigest()  # error: PG620
         """,
     )
     clean = (
         """
         import hashlib
+        import hmac
 
         def cache_key(url: str) -> str:
-            return hashlib.md5(url.encode()).hexdigest()
+            return hashlib.md5(url.encode(), usedforsecurity=False).hexdigest()
 
         def etag(body: bytes) -> str:
-            return hashlib.sha1(body).hexdigest()
+            return hashlib.new("sha1", body, usedforsecurity=False).hexdigest()
 
-        def make_token_key(password: str) -> str:
-            return hashlib.md5(password.encode(), usedforsecurity=False).hexdigest()
+        def sign(body: bytes, key: bytes) -> str:
+            return hmac.new(key, body, "sha256").hexdigest()
 
         def hash_password(password: str, salt: bytes) -> bytes:
             return hashlib.pbkdf2_hmac("sha256", password.encode(), salt, 600_000)
@@ -115,17 +140,18 @@ class WeakHashForSecurity(Rule):
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
         name = ctx.call_name(node)
-        if name in GENERIC_CONSTRUCTORS:
-            algorithm = ctx.argument(node, 0, "name")
-            if not (isinstance(algorithm, ast.Constant) and str(algorithm.value).lower() in WEAK_ALGORITHMS):
-                return
-        elif name not in WEAK_CONSTRUCTORS:
+        if name is None or not weak_algorithm(node, name, ctx):
             return
         if is_constant(ctx.argument(node, 99, "usedforsecurity"), False) or ctx.has_splat(node):
             return
+        if digests_outside_input(node, ctx):
+            return  # PG624 reports it, with the data's path
         why = self._security_purpose(node, ctx)
         if why:
-            ctx.report(node, call=name, why=why)
+            ctx.report(node, call=name, why=f"used {why}, so it can be brute-forced or forged")
+        else:
+            ctx.report(node, severity=Severity.MEDIUM, confidence=Confidence.MEDIUM, call=name,
+                       why="not marked `usedforsecurity=False`: taken for a security use, and refused on FIPS hosts")
 
     @staticmethod
     def _security_purpose(node: ast.Call, ctx: FileContext) -> str:
@@ -146,3 +172,64 @@ class WeakHashForSecurity(Rule):
             if isinstance(parent, ast.stmt):
                 return ""
         return ""
+
+
+def weak_algorithm(node: ast.Call, name: str, ctx: FileContext) -> str:
+    """The broken algorithm ``node`` hashes with (``md5``), or empty."""
+    if name in WEAK_CONSTRUCTORS:
+        return WEAK_CONSTRUCTORS[name]
+    if name in GENERIC_CONSTRUCTORS:
+        return _weak_name(ctx.argument(node, 0, "name"), ctx)
+    if name in HMAC_CONSTRUCTORS:
+        position, keyword = HMAC_CONSTRUCTORS[name]
+        digest = ctx.argument(node, position, keyword)
+        if isinstance(digest, (ast.Name, ast.Attribute)):
+            named = ctx.qualname(digest) or ""
+            if named in WEAK_CONSTRUCTORS:
+                return WEAK_CONSTRUCTORS[named]
+        return _weak_name(digest, ctx)
+    return ""
+
+
+def _weak_name(expr: ast.expr | None, ctx: FileContext) -> str:
+    """A broken algorithm's name given by ``expr``: a literal, or a name or ``self``/class
+    attribute bound to one."""
+    for _ in range(4):
+        if isinstance(expr, ast.Constant):
+            text = str(expr.value).lower()
+            return text if text in WEAK_ALGORITHMS else ""
+        if isinstance(expr, ast.Name):
+            expr = ctx.value_of(expr)
+        elif isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) and expr.value.id in ("self", "cls"):
+            values = ctx.self_attributes().get(expr.attr) or _class_constant(expr.attr, ctx)
+            expr = values[0] if len(values) == 1 else None
+        else:
+            return ""
+    return ""
+
+
+def _class_constant(name: str, ctx: FileContext) -> list[ast.expr]:
+    cls = ctx.enclosing(ast.ClassDef)
+    if not isinstance(cls, ast.ClassDef):
+        return []
+    return [statement.value for statement in cls.body if isinstance(statement, ast.Assign)
+            for target in statement.targets if isinstance(target, ast.Name) and target.id == name]
+
+
+def digests_outside_input(node: ast.Call, ctx: FileContext) -> bool:
+    """The taint analysis reports this hash, directly or through ``h.update(data)`` on the name
+    the hash object is bound to, as digesting outside input (PG624's finding)."""
+    function = ctx.function()
+    result = analyse(function if function is not None else ctx.tree, ctx)
+    bound = next((t.id for parent in ctx.ancestors() if isinstance(parent, ast.Assign) and parent.value is node
+                  for t in parent.targets if isinstance(t, ast.Name)), None)
+    for hit in result.hits:
+        if hit.kind != "weak-hash" or not reported_source(hit.value):
+            continue
+        if hit.node is node:
+            return True
+        call = hit.node
+        if (bound and isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
+                and isinstance(call.func.value, ast.Name) and call.func.value.id == bound):
+            return True
+    return False
