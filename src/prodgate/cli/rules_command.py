@@ -26,7 +26,8 @@ def _data(rule: type[Rule]) -> dict[str, object]:
     return {
         "code": meta.code, "name": meta.name, "category": meta.category, "severity": str(meta.severity),
         "confidence": str(meta.confidence), "cwe": list(meta.cwe), "status": meta.status.value,
-        "since": meta.since, "fix": meta.fix.value, "tags": list(meta.tags), "summary": rule_summary(rule),
+        "since": meta.since, "fix": meta.fix.value, "tags": list(meta.tags), "stage": rule.stage,
+        "summary": rule_summary(rule),
     }
 
 

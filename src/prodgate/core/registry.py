@@ -1,4 +1,9 @@
-"""The rule registry: built from the ``prodgate.rules`` entry points (built-ins included) at start-up."""
+"""The rule registry: built from the ``prodgate.rules`` entry points (built-ins included) at start-up.
+
+Each entry point names a package of rule modules. The built-in packages are the static rules
+and the rules of the dynamic stages; every registered rule is known to ``explain``, ``rules``,
+select/ignore and suppressions, and each command runs the rules of its own ``stage``.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +17,7 @@ from types import ModuleType
 
 from prodgate.core.rule import Rule
 
-BUILTIN_RULES = "prodgate.static.rules"
+BUILTIN_RULES = ("prodgate.static.rules", "prodgate.dynamic.rules")
 ENTRY_POINT_GROUP = "prodgate.rules"
 
 # Codes are never reused: a renamed or merged rule's old code maps to its new one, so existing
@@ -39,10 +44,9 @@ def _rules_in(module: ModuleType) -> Iterator[type[Rule]]:
 
 def _plugin_modules() -> list[str]:
     names = [ep.value for ep in entry_points(group=ENTRY_POINT_GROUP)]
-    if BUILTIN_RULES not in names:
-        # Running from a source tree without installed metadata: the built-ins still load.
-        names.insert(0, BUILTIN_RULES)
-    return names
+    # Running from a source tree without (up-to-date) installed metadata: the built-ins still load.
+    missing = [name for name in BUILTIN_RULES if name not in names]
+    return [*missing, *names]
 
 
 class Registry:
@@ -81,6 +85,10 @@ class Registry:
     @property
     def codes(self) -> list[str]:
         return list(self._by_code)
+
+    def of_stage(self, stage: str) -> list[type[Rule]]:
+        """The rules the command ``stage`` reports (``check`` for the static rules)."""
+        return [rule for rule in self._by_code.values() if rule.stage == stage]
 
 
 @lru_cache(maxsize=1)

@@ -3,6 +3,11 @@
 A rule module holds one ``Rule`` subclass with everything about the rule: ``meta``, the
 documentation (the class docstring, in fixed sections), the examples (``flagged`` and
 ``clean``) and the visitor methods. Nothing else is edited to add a rule.
+
+A rule's ``stage`` is the command that reports it: ``check`` (the default) for static rules,
+whose visitors the rule engine runs, or a dynamic stage such as ``fuzz`` or ``chaos`` for rules
+proven by running code. A dynamic rule has no visitors: its stage builds the findings, and its
+examples are run through that stage's command by the stage's tests (see docs/writing-rules.md).
 """
 
 from __future__ import annotations
@@ -22,6 +27,9 @@ CODE_PATTERN = re.compile(r"^PG\d{3}$")
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 REQUIRED_SECTIONS = ("What it does", "Why is this bad", "Example", "Use instead")
 OPTIONAL_SECTIONS = ("Fix safety", "Options", "Known limitations", "References")
+
+
+STATIC_STAGE = "check"
 
 
 class FixAvailability(enum.Enum):
@@ -127,6 +135,7 @@ class Rule:
     """
 
     meta: ClassVar[RuleMeta]
+    stage: ClassVar[str] = STATIC_STAGE
     flagged: ClassVar[tuple[str | Example, ...]] = ()
     clean: ClassVar[tuple[str | Example, ...]] = ()
 

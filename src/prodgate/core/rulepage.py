@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from prodgate.core import cwe
-from prodgate.core.rule import Rule
+from prodgate.core.rule import STATIC_STAGE, Rule
 
 
 def rule_summary(rule: type[Rule]) -> str:
@@ -26,9 +26,10 @@ def rule_page(rule: type[Rule]) -> str:
         f"- CWE: {', '.join(cwe.label(c) for c in meta.cwe) or 'none'}",
         f"- status: {meta.status.value} since {meta.since}; fix: {meta.fix.value}",
         f"- message: {meta.message}",
-        "",
-        rule.documentation(),
     ]
+    if rule.stage != STATIC_STAGE:
+        lines.append(f"- reported by: `prodgate {rule.stage}` (proven by running the code, not by `prodgate check`)")
+    lines += ["", rule.documentation()]
     if meta.options:
         lines += ["", "## Options", ""]
         lines += [f"- `{o.name}` (default `{o.default!r}`): {o.description}" for o in meta.options]

@@ -10,7 +10,11 @@ from typing import Any
 from prodgate.core.finding import Confidence, Diagnostic, Finding, Properties
 from prodgate.core.fingerprint import fingerprint
 from prodgate.core.rule import RuleMeta
-from prodgate.dynamic import rules
+from prodgate.dynamic.rules.crash_on_hinted_input import CrashOnHintedInput
+from prodgate.dynamic.rules.hang_on_hinted_input import HangOnHintedInput
+from prodgate.dynamic.rules.network_access_while_fuzzing import NetworkAccessWhileFuzzing
+from prodgate.dynamic.rules.race_under_threads import RaceUnderThreads
+from prodgate.dynamic.rules.super_linear_scaling import SuperLinearScaling
 from prodgate.dynamic.sandbox import ChildOutcome
 
 INPUT_PREVIEW = 80
@@ -71,18 +75,18 @@ def from_failure(target: TargetInfo, failure: dict[str, Any], root: Path) -> Fin
               "error": failure["message"], "raised_at": raised_at, "imports": ",".join(failure["imports"]),
               "exact_input": "yes" if failure["exact"] else "no", "examples": str(failure["examples_to_find"])}
     if verdict["rule"] == "network-blocked":
-        meta, message = rules.NETWORK, f"{target.function} opens a network connection on {_preview(call)}, which the sandbox blocks; inject the client so it can be tested without a network"
+        meta, message = NetworkAccessWhileFuzzing.meta, f"{target.function} opens a network connection on {_preview(call)}, which the sandbox blocks; inject the client so it can be tested without a network"
     elif verdict["category"] == "dynamic.hang":
-        meta, message = rules.HANG, f"{target.function} does not return within the call time limit on {_preview(call)}"
+        meta, message = HangOnHintedInput.meta, f"{target.function} does not return within the call time limit on {_preview(call)}"
     else:
-        meta = rules.CRASH
+        meta = CrashOnHintedInput.meta
         message = f"{target.function} raises {exception} at {raised_at} on {_preview(call)} ({verdict['reason']})"
     return make_finding(meta, target, root, message, f"{verdict['rule']}:{failure['exception']}", **common)
 
 
 def from_race(target: TargetInfo, reply: dict[str, Any], root: Path) -> Finding:
     message = f"{target.function} is not thread-safe: {reply['race']} ({reply['call']})"
-    return make_finding(rules.RACE, target, root, message, "race", input=reply["call"], oracle="threads-vs-sequential",
+    return make_finding(RaceUnderThreads.meta, target, root, message, "race", input=reply["call"], oracle="threads-vs-sequential",
                         difference=reply["race"], attempt=str(reply["attempt"]))
 
 
@@ -94,7 +98,7 @@ def from_growth(target: TargetInfo, growth: Any, parameters: list[str], points: 
     message = (f"{target.function} time grows {growth.model} in the size of {grown} (n^{growth.slope:.1f}, "
                f"R^2 {growth.r2:.2f}): about {predicted:,.1f} s at {production_size:,} items, budget {budget_seconds:g} s")
     measured = ";".join(f"{int(n)}:{t:.6f}" for n, t, _ in points)
-    return make_finding(rules.SCALING, target, root, message, f"scaling:{growth.model}", input=f"len({grown}) = n",
+    return make_finding(SuperLinearScaling.meta, target, root, message, f"scaling:{growth.model}", input=f"len({grown}) = n",
                         oracle="growth-fit", growth=growth.model, exponent=f"{growth.slope:.2f}", r2=f"{growth.r2:.3f}",
                         predicted_seconds=f"{predicted:.3f}", production_size=str(production_size), measured=measured)
 
@@ -106,11 +110,11 @@ def from_outcome(target: TargetInfo, outcome: ChildOutcome, root: Path) -> Findi
         common = {"input": call, "exception": "", "error": outcome.describe(), "imports": "",
                   "exact_input": "yes", "examples": ""}
         if outcome.status == "timeout":
-            return make_finding(rules.HANG, target, root,
+            return make_finding(HangOnHintedInput.meta, target, root,
                                 f"{target.function} does not return on {_preview(call)}: the sandbox process {outcome.describe()}",
                                 "wall-timeout", oracle="wall-timeout", **common)
         oracle = "runaway-output" if outcome.status == "output-limit" else "process-died"
-        return make_finding(rules.CRASH, target, root,
+        return make_finding(CrashOnHintedInput.meta, target, root,
                             f"{target.function} takes the process down on {_preview(call)}: it {outcome.describe()}",
                             oracle, oracle=oracle, **common)
     phase = (outcome.last_call or {}).get("phase", "setup")

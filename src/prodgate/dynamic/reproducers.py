@@ -18,7 +18,8 @@ from pathlib import Path
 
 from prodgate.core.finding import Finding
 from prodgate.core.result import RunResult
-from prodgate.dynamic import rules
+from prodgate.dynamic.rules.crash_on_hinted_input import CrashOnHintedInput
+from prodgate.dynamic.rules.hang_on_hinted_input import HangOnHintedInput
 
 ISOLATED_ORACLES = {"call-timeout", "wall-timeout", "process-died", "runaway-output", "memory-limit", "interpreter-exit"}
 MESSAGE_MATTERS = {"builtins.ValueError", "builtins.TypeError"}
@@ -135,7 +136,7 @@ def write_tests(result: RunResult, directory: Path, timeout: float = ISOLATED_TI
     """
     by_module: dict[str, list[Finding]] = defaultdict(list)
     for finding in result.findings:
-        if (finding.rule in (rules.CRASH.code, rules.HANG.code) and finding.properties.get("input")
+        if (finding.rule in (CrashOnHintedInput.meta.code, HangOnHintedInput.meta.code) and finding.properties.get("input")
                 and finding.properties.get("exact_input") == "yes"):
             by_module[finding.properties["function"].partition(":")[0]].append(finding)
     directory.mkdir(parents=True, exist_ok=True)

@@ -18,7 +18,6 @@ from typing import Any
 from prodgate.core.config import Config, load_config
 from prodgate.core.finding import Diagnostic, Finding, Severity
 from prodgate.core.result import RunResult
-from prodgate.dynamic import rules
 from prodgate.dynamic.findings import (
     TargetInfo,
     from_failure,
@@ -28,9 +27,11 @@ from prodgate.dynamic.findings import (
     relative,
 )
 from prodgate.dynamic.modules import ModuleRef, resolve
+from prodgate.dynamic.rules import FUZZ_STAGE
 from prodgate.dynamic.sandbox import ChildOutcome, Limits, run_in_sandbox
 from prodgate.dynamic.scaling import fit_growth
 from prodgate.dynamic.settings import FuzzSettings
+from prodgate.dynamic.stage import StageRules
 
 Progress = Callable[[int, int], None]
 STARTUP_SECONDS = 10.0
@@ -176,18 +177,21 @@ def fuzz(
         if progress:
             progress(finished[0] * units, len(runnable) * units)
 
-    findings: list[Finding] = []
+    raw: list[Finding] = []
     examples = 0
     home = hypothesis_home()
     for found, problems, count in _parallel(workers, lambda t: _probe(t, settings, root, home), runnable, advance):
-        findings.extend(found)
+        raw.extend(found)
         diagnostics.extend(problems)
         examples += count
+    stage = StageRules.configured(config, FUZZ_STAGE)
+    findings, problems = stage.settle(raw, {relative(ref.path, root) for ref in refs})
+    diagnostics.extend(problems)
     return RunResult(
         command="fuzz", root=str(root),
         findings=tuple(sorted(findings, key=Finding.sort_key)),
         diagnostics=tuple(sorted(diagnostics, key=lambda d: (d.path, d.line, d.kind, d.message))),
-        rules=rules.ALL, files=len(refs), lines=_lines(r.path for r in refs),
+        rules=stage.metas, files=len(refs), lines=_lines(r.path for r in refs),
         duration=time.perf_counter() - started, fail_on=fail_on or config["fail-on"],
         fail_on_unanalysed=config["fail-on-unanalysed"],
         extra={"functions": len(targets), "fuzzed": len(runnable), "examples": examples},
