@@ -88,3 +88,27 @@ def test_a_bad_fuzz_setting_names_the_key(project: Project, capsys: pytest.Captu
     root = project({"pyproject.toml": "[tool.prodgate.fuzz]\nmax-examples = 0\n", "m.py": "x = 1\n"})
     assert main(["fuzz", str(root / "m.py")]) == 2
     assert "tool.prodgate.fuzz.max-examples: expected a positive integer" in capsys.readouterr().err
+
+
+QUICK_TABLE = "\n[tool.prodgate.fuzz]\nmax-examples = 10\ntime-budget = 2\nscaling = false\nraces = false\n"
+
+
+def test_an_unimportable_module_fails_the_run_and_a_skipped_function_does_not(
+        project: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    root = project({"pyproject.toml": '[project]\nname = "s"\n' + QUICK_TABLE,
+                    "bad.py": "import does_not_exist_anywhere\n", "loose.py": "def echo(x):\n    return x\n"})
+    argv = ["fuzz", str(root), "--no-progress", "--format", "json"]
+    assert main(argv) == 1
+    captured = capsys.readouterr()
+    report = json.loads(captured.out)
+    assert report["findings"] == []
+    assert sorted((d["path"], d["kind"]) for d in report["diagnostics"]) == [
+        ("bad.py", "import-error"), ("loose.py", "fuzz-skipped")]
+    assert "1 file(s) could not be analysed" in captured.err
+    (root / "bad.py").unlink()
+    assert main(argv) == 0  # a function without hints is reported, not failed
+    capsys.readouterr()
+    (root / "bad.py").write_text("import does_not_exist_anywhere\n", encoding="utf-8")
+    (root / "pyproject.toml").write_text('[project]\nname = "s"\n\n[tool.prodgate]\nfail-on-unanalysed = false\n'
+                                         + QUICK_TABLE, encoding="utf-8")
+    assert main(argv) == 0

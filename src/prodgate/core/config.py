@@ -92,7 +92,7 @@ TOP_LEVEL: tuple[Key, ...] = (
     Key("ignore", _strings, (), "Rule codes or categories to leave out; the longer of a matching select and ignore entry wins."),
     Key("preview", _bool, False, "Also run rules whose status is preview."),
     Key("fail-on", _severity, Severity.HIGH, "The lowest severity that makes `prodgate check` exit 1."),
-    Key("fail-on-unanalysed", _bool, True, "Exit 1 when a file could not be analysed (syntax error, binary, undecodable, too large)."),
+    Key("fail-on-unanalysed", _bool, True, "Exit 1 when a file could not be analysed (syntax error, binary, undecodable, too large; for fuzz, a module that cannot be imported or a sandbox that died outside a call)."),
     Key("include", _strings, ("*.py", "*.pyi"), "Glob patterns of files to analyse."),
     Key("exclude", _strings, (), "Gitignore-style patterns of paths to leave out (replaces the defaults)."),
     Key("extend-exclude", _strings, (), "Gitignore-style patterns added to the default exclusions."),

@@ -171,5 +171,10 @@ class Diagnostic:
         return self.kind in UNANALYSED_KINDS
 
 
-UNANALYSED_KINDS = frozenset({"syntax-error", "binary", "decode-error", "too-large", "unreadable", "internal-error"})
-DIAGNOSTIC_KINDS = UNANALYSED_KINDS | {"suppression-without-reason", "unused-suppression", "unknown-rule-in-suppression"}
+# ``import-error`` (a module ``prodgate fuzz`` could not import) and ``fuzz-error`` (the sandbox died
+# outside a call of user code) leave code unanalysed; ``fuzz-skipped`` (a function without the hints
+# to generate inputs from) is reported but does not fail the run.
+UNANALYSED_KINDS = frozenset({"syntax-error", "binary", "decode-error", "too-large", "unreadable", "internal-error",
+                              "import-error", "fuzz-error"})
+DIAGNOSTIC_KINDS = UNANALYSED_KINDS | {"suppression-without-reason", "unused-suppression", "unknown-rule-in-suppression",
+                                       "fuzz-skipped"}
