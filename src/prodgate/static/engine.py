@@ -30,6 +30,9 @@ from prodgate.static.suppression import Suppression, find_suppressions
 
 Visitor = Callable[[ast.AST, FileContext], None]
 LEAVE = object()
+# Leaves that carry no name and no scope: the walk skips them unless a rule asks for one.
+PASSIVE_LEAVES = tuple(cls for base in (ast.expr_context, ast.boolop, ast.operator, ast.unaryop, ast.cmpop)
+                       for cls in base.__subclasses__())
 PARALLEL_THRESHOLD = 24
 
 
@@ -67,6 +70,7 @@ class Dispatch:
                     self.enter.setdefault(attribute[6:], []).append((rule, getattr(rule, attribute)))
                 elif attribute.startswith("leave_"):
                     self.leave.setdefault(attribute[6:], []).append((rule, getattr(rule, attribute)))
+        self.passive = frozenset(c for c in PASSIVE_LEAVES if c.__name__ not in self.enter and c.__name__ not in self.leave)
 
 
 @lru_cache(maxsize=4)
@@ -96,94 +100,127 @@ class _Walker:
 
     def run(self) -> None:
         ctx, dispatch, parents = self.ctx, self.dispatch, self.ctx.parents
-        enter, leave, errors = dispatch.enter, dispatch.leave, self.errors
+        enter, leave, passive, errors = dispatch.enter, dispatch.leave, dispatch.passive, self.errors
+        enter_hooks, leave_hooks = self._enter_hooks, self._leave_hooks
         todo: list[object] = [ctx.tree]
         push = todo.append
+        children: list[AST] = []
         while todo:
             node = todo.pop()
             if node is LEAVE:
-                done = parents.pop()
-                name = done.__class__.__name__
-                handlers = leave.get(name)
+                node = parents.pop()
+                name = node.__class__.__name__
+            else:
+                assert isinstance(node, AST)
+                name = node.__class__.__name__
+                handlers = enter.get(name)
                 if handlers:
-                    _call_rules(handlers, done, ctx, errors)
-                self._leave(done, name)
-                continue
-            assert isinstance(node, ast.AST)
-            name = node.__class__.__name__
-            handlers = enter.get(name)
+                    _call_rules(handlers, node, ctx, errors)
+                hook = enter_hooks.get(name)
+                if hook is not None:
+                    hook(node)
+                # The children in source order (ast.iter_child_nodes, inlined), without the
+                # operator and load/store leaves no rule and no scope needs.
+                for attribute in node._fields:
+                    value = getattr(node, attribute, None)
+                    if value.__class__ is list:
+                        children.extend(item for item in value if isinstance(item, AST) and item.__class__ not in passive)
+                    elif isinstance(value, AST) and value.__class__ not in passive:
+                        children.append(value)
+                if children:
+                    parents.append(node)
+                    push(LEAVE)
+                    children.reverse()
+                    todo.extend(children)
+                    children.clear()
+                    continue
+            handlers = leave.get(name)
             if handlers:
                 _call_rules(handlers, node, ctx, errors)
-            self._enter(node, name)
-            parents.append(node)
-            push(LEAVE)
-            # Children pushed in reverse so they pop in source order (ast.iter_child_nodes, inlined).
-            for attribute in reversed(node._fields):
-                value = getattr(node, attribute, None)
-                if value.__class__ is list:
-                    for item in reversed(value):
-                        if isinstance(item, AST):
-                            push(item)
-                elif isinstance(value, AST):
-                    push(value)
+            hook = leave_hooks.get(name)
+            if hook is not None:
+                hook(node)
 
-    def _enter(self, node: ast.AST, name: str) -> None:
-        scopes = self.ctx.scopes
-        if name in ("FunctionDef", "AsyncFunctionDef"):
-            assert isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
-            outer = scopes.qualname
-            qualname = f"{scopes.module}.{outer + '.' if outer else ''}{node.name}"
-            scopes.bind(node.name, Binding("def", qualname, node=node))
-            decorators = self.ctx.decorators(node)
-            if outer and f"{scopes.module}.{outer}" in self.summary.summary.classes:
-                self.summary.method(outer, node.name)
-            scopes.push(node.name)
-            self.summary.enter_function(node, decorators)
-            args = node.args
-            for arg in [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]:
-                if arg is not None:
-                    scopes.bind(arg.arg, Binding("param", value=arg.annotation, node=arg))
-        elif name == "ClassDef":
-            assert isinstance(node, ast.ClassDef)
-            outer = scopes.qualname
-            scopes.bind(node.name, Binding("class", f"{scopes.module}.{outer + '.' if outer else ''}{node.name}", node=node))
-            scopes.push(node.name)
-            self.summary.enter_class(node)
-        elif name == "Lambda":
-            assert isinstance(node, ast.Lambda)
-            scopes.push("<lambda>")
-            for arg in [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs]:
-                scopes.bind(arg.arg, Binding("param", node=arg))
-        elif name in ("Import", "ImportFrom"):
-            assert isinstance(node, (ast.Import, ast.ImportFrom))
-            for local, binding in import_bindings(node, scopes.module, scopes.is_package):
-                scopes.bind(local, binding)
-                if binding.qualname:
-                    self.summary.import_(local, binding.qualname)
-        elif name in ("With", "AsyncWith", "For", "AsyncFor"):
-            # The block's own statements already see what `with ... as x` / `for x in ...` bound.
-            for local, binding in assignment_bindings(node):
-                scopes.bind(local, binding)
-        elif name == "Call":
-            assert isinstance(node, ast.Call)
-            self.summary.call(node)
-        elif name == "Return":
-            assert isinstance(node, ast.Return)
-            self.summary.return_(node)
+    @property
+    def _enter_hooks(self) -> dict[str, Callable[[ast.AST], None]]:
+        return {"FunctionDef": self._enter_function, "AsyncFunctionDef": self._enter_function,
+                "ClassDef": self._enter_class, "Lambda": self._enter_lambda,
+                "Import": self._enter_import, "ImportFrom": self._enter_import,
+                "With": self._bind_targets, "AsyncWith": self._bind_targets,
+                "For": self._bind_targets, "AsyncFor": self._bind_targets,
+                "Call": self._enter_call, "Return": self._enter_return}
 
-    def _leave(self, node: ast.AST, name: str) -> None:
+    @property
+    def _leave_hooks(self) -> dict[str, Callable[[ast.AST], None]]:
+        return {"FunctionDef": self._leave_function, "AsyncFunctionDef": self._leave_function,
+                "ClassDef": self._leave_scope, "Lambda": self._leave_scope,
+                "Assign": self._leave_assign, "AnnAssign": self._bind_targets,
+                "AugAssign": self._bind_targets, "NamedExpr": self._bind_targets}
+
+    def _enter_function(self, node: ast.AST) -> None:
+        assert isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
         scopes = self.ctx.scopes
-        if name in ("FunctionDef", "AsyncFunctionDef"):
-            scopes.pop()
-            self.summary.leave_function()
-        elif name in ("ClassDef", "Lambda"):
-            scopes.pop()
-        elif name in ("Assign", "AnnAssign", "AugAssign", "NamedExpr"):
-            for local, binding in assignment_bindings(node):
-                scopes.bind(local, binding)
-            if name == "Assign":
-                assert isinstance(node, ast.Assign)
-                self.summary.assign(node)
+        outer = scopes.qualname
+        qualname = f"{scopes.module}.{outer + '.' if outer else ''}{node.name}"
+        scopes.bind(node.name, Binding("def", qualname, node=node))
+        decorators = self.ctx.decorators(node)
+        if outer and f"{scopes.module}.{outer}" in self.summary.summary.classes:
+            self.summary.method(outer, node.name)
+        scopes.push(node.name)
+        self.summary.enter_function(node, decorators)
+        args = node.args
+        for arg in [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]:
+            if arg is not None:
+                scopes.bind(arg.arg, Binding("param", value=arg.annotation, node=arg))
+
+    def _enter_class(self, node: ast.AST) -> None:
+        assert isinstance(node, ast.ClassDef)
+        scopes = self.ctx.scopes
+        outer = scopes.qualname
+        scopes.bind(node.name, Binding("class", f"{scopes.module}.{outer + '.' if outer else ''}{node.name}", node=node))
+        scopes.push(node.name)
+        self.summary.enter_class(node)
+
+    def _enter_lambda(self, node: ast.AST) -> None:
+        assert isinstance(node, ast.Lambda)
+        scopes = self.ctx.scopes
+        scopes.push("<lambda>")
+        for arg in [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs]:
+            scopes.bind(arg.arg, Binding("param", node=arg))
+
+    def _enter_import(self, node: ast.AST) -> None:
+        assert isinstance(node, (ast.Import, ast.ImportFrom))
+        scopes = self.ctx.scopes
+        for local, binding in import_bindings(node, scopes.module, scopes.is_package):
+            scopes.bind(local, binding)
+            if binding.qualname:
+                self.summary.import_(local, binding.qualname)
+
+    def _bind_targets(self, node: ast.AST) -> None:
+        # Entering with/for: the block's own statements already see what `with ... as x` /
+        # `for x in ...` bound. Leaving an assignment: what follows sees its targets.
+        for local, binding in assignment_bindings(node):
+            self.ctx.scopes.bind(local, binding)
+
+    def _enter_call(self, node: ast.AST) -> None:
+        assert isinstance(node, ast.Call)
+        self.summary.call(node)
+
+    def _enter_return(self, node: ast.AST) -> None:
+        assert isinstance(node, ast.Return)
+        self.summary.return_(node)
+
+    def _leave_function(self, node: ast.AST) -> None:
+        self.ctx.scopes.pop()
+        self.summary.leave_function()
+
+    def _leave_scope(self, node: ast.AST) -> None:
+        self.ctx.scopes.pop()
+
+    def _leave_assign(self, node: ast.AST) -> None:
+        assert isinstance(node, ast.Assign)
+        self._bind_targets(node)
+        self.summary.assign(node)
 
 
 def analyse_text(source: SourceText, plan: Plan) -> FileResult:
