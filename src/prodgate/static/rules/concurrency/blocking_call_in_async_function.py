@@ -4,7 +4,7 @@ import ast
 
 from prodgate.core import cwe
 from prodgate.core.finding import Confidence, Severity
-from prodgate.core.rule import Rule, RuleMeta
+from prodgate.core.rule import Example, Rule, RuleMeta
 from prodgate.static import apis
 from prodgate.static.context import FileContext
 
@@ -50,6 +50,7 @@ class BlockingCallInAsyncFunction(Rule):
     Only direct calls are seen: a blocking helper function called from `async def` is not
     followed. `open()` of a small local file is reported too, although reading a few bytes of
     configuration rarely matters; use `aiofiles` or `asyncio.to_thread` to silence it.
+    Test files are not checked: an async test's event loop serves no one else.
     """
 
     meta = RuleMeta(
@@ -101,6 +102,15 @@ class BlockingCallInAsyncFunction(Rule):
         """,
     )
     clean = (
+        Example(
+            """
+            async def test_file_response(client, tmp_path):
+                with open(tmp_path / "report.csv", "w") as out:
+                    out.write("id,total\\n")
+                assert (await client.get("/report")).status_code == 200
+            """,
+            path="tests/test_reports.py",
+        ),
         """
         import asyncio
         import requests
@@ -139,7 +149,7 @@ class BlockingCallInAsyncFunction(Rule):
     )
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
-        if not ctx.in_async_function() or isinstance(ctx.parent(), ast.Await):
+        if ctx.is_test_file or not ctx.in_async_function() or isinstance(ctx.parent(), ast.Await):
             return
         name = ctx.call_name(node)
         if name in BLOCKING_CALLS:

@@ -4,7 +4,7 @@ import ast
 
 from prodgate.core import cwe
 from prodgate.core.finding import Confidence, Severity
-from prodgate.core.rule import Rule, RuleMeta
+from prodgate.core.rule import Example, Rule, RuleMeta
 from prodgate.static import apis
 from prodgate.static.context import FileContext
 
@@ -44,7 +44,8 @@ class StreamedResponseReadWhole(Rule):
 
     ## Known limitations
     `urllib.request.urlopen(...).read()` and `httpx` streams are not checked: their size is
-    usually bounded by the caller in ways a local analysis cannot see.
+    usually bounded by the caller in ways a local analysis cannot see. Test files are not
+    checked: their downloads come from fixtures of known size.
     """
 
     meta = RuleMeta(
@@ -90,6 +91,16 @@ class StreamedResponseReadWhole(Rule):
         """,
     )
     clean = (
+        Example(
+            """
+            import requests
+
+            def test_streamed_body_is_complete(server_url):
+                resp = requests.get(server_url, stream=True, timeout=5)
+                assert resp.content == b"x" * 1024
+            """,
+            path="tests/test_stream.py",
+        ),
         """
         import requests
 
@@ -113,6 +124,8 @@ class StreamedResponseReadWhole(Rule):
     )
 
     def visit_Attribute(self, node: ast.Attribute, ctx: FileContext) -> None:
+        if ctx.is_test_file:
+            return
         parent = ctx.parent()
         if node.attr in WHOLE_BODY and isinstance(node.ctx, ast.Load):
             self._check(node, node.value, ctx)

@@ -42,6 +42,8 @@ class HttpCallWithoutTimeout(Rule):
     ## Known limitations
     A session received as a function parameter, or returned by a helper function, is not
     followed: its timeout configuration is unknown, so calls on it are not reported.
+    Test files are not checked: a test that hangs is stopped by the test runner, not a worker
+    outage.
 
     ## References
     - https://requests.readthedocs.io/en/latest/user/advanced/#timeouts
@@ -154,9 +156,20 @@ class HttpCallWithoutTimeout(Rule):
                 "app/__init__.py": "",
             },
         ),
+        Example(
+            """
+            import requests
+
+            def test_redirects_are_followed(httpbin):
+                assert requests.get(httpbin("redirect/3")).status_code == 200
+            """,
+            path="tests/test_redirects.py",
+        ),
     )
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
+        if ctx.is_test_file:
+            return
         name = ctx.call_name(node)
         if name in apis.REQUESTS_FUNCTIONS or name == "urllib.request.urlopen":
             position = 2 if name == "urllib.request.urlopen" else 99
