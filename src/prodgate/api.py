@@ -11,6 +11,7 @@ import re
 import sys
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from os import PathLike
 from pathlib import Path
 
@@ -68,8 +69,9 @@ def _confirm(results: list[FileResult], rules: list[type[Rule]]) -> ProjectIndex
         for finding, query in result.pending:
             rule = instances.get(finding.rule)
             confirm = getattr(rule, "confirm", None)
-            if confirm is None or confirm(query, index):
-                result.findings.append(finding)
+            verdict = True if confirm is None else confirm(query, index)
+            if verdict:  # a string verdict is the message, known only now (a library's own words)
+                result.findings.append(replace(finding, message=verdict) if isinstance(verdict, str) else finding)
     return index
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from prodgate.deps.apiindex import ApiIndex, Unknown
+from prodgate.deps.apiindex import FORMAT, ApiIndex, Unknown
 
 PACKAGE = {
     "acme/__init__.py": "from .client import Client, connect\nfrom ._compat import *\nfrom . import errors\n",
@@ -96,7 +96,7 @@ def test_answers_are_cached_per_distribution_version(site: Path, tmp_path: Path)
     first = index(site, cache)
     assert answer(first, "acme.Client.fetch") == "missing"
     first.save()
-    stored = json.loads((cache / "api" / "acme-1.0.v2.json").read_text())
+    stored = json.loads((cache / "api" / f"acme-1.0.v{FORMAT}.json").read_text())
     assert "acme.client" in stored["modules"] and "acme.client.Client" in stored["records"]
     (site / "acme" / "client.py").write_text("raise SystemExit('the cache must be used, not the source')\n")
     again = index(site, cache)

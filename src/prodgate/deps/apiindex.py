@@ -22,11 +22,13 @@ from typing import Any
 
 import griffe
 
+from prodgate.deps.discovered import BUILTIN_CATEGORIES as DEPRECATION_CATEGORIES
+from prodgate.deps.discovered import function_deprecation, keyword_deprecations
 from prodgate.deps.installed import EXTENSION_SUFFIXES
 from prodgate.static.names import import_bindings, resolve_relative
 
 Record = dict[str, Any]
-FORMAT = 2  # bump when records change shape: old cache files are then ignored
+FORMAT = 3  # bump when records change shape: old cache files are then ignored
 MAX_DEPTH = 12
 DYNAMIC_MARKERS = ("globals()[", "globals().update", "sys.modules[__name__]", "vars()[", "setattr(sys.modules",
                    "__getattr__ =", "lazy.attach", "lazy_loader")
@@ -35,6 +37,7 @@ SAFE_DECORATORS = frozenset({"staticmethod", "classmethod", "property", "cached_
                              "abstractproperty", "getter", "deleter"})
 PARAMETER_KINDS = {"positional-only": "po", "positional or keyword": "pk", "variadic positional": "vp",
                    "keyword-only": "ko", "variadic keyword": "vk"}
+BUILTIN_NAMES = frozenset(dir(builtins))
 BUILTIN_TYPES = {name: value for name, value in vars(builtins).items() if isinstance(value, type)}
 SIMPLE_BASES = frozenset({"typing.Generic", "typing.Protocol", "abc.ABC", "typing_extensions.Protocol"})
 KWARG_METHODS = frozenset({"get", "pop", "setdefault"})
@@ -77,6 +80,8 @@ class _Flattener:
         self.records: dict[str, Record] = {}
         self.scope: dict[str, str] = {}  # module-level import aliases: local name -> target
         self.defs = frozenset(_module_level_defs(tree))
+        self.nodes = {min([node.lineno, *(d.lineno for d in node.decorator_list)]): node for node in ast.walk(tree)
+                      if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}  # griffe's lineno
 
     def run(self, parsed: griffe.Module, code: str) -> dict[str, Record]:
         members: dict[str, str | None] = {}
@@ -141,6 +146,7 @@ class _Flattener:
                               "dyn": dynamic_meta or "__getattr__" in members or "__getattribute__" in members,
                               "new": "__new__" in members or bool(keywords)
                               or any(name not in SAFE_DECORATORS for name in _decorator_names(cls))}
+        self._deprecation(self.records[path], cls)
         for name, member in cls.members.items():
             self._object(f"{path}.{name}", member)
         for name in getattr(cls, "overloads", None) or {}:
@@ -153,7 +159,34 @@ class _Flattener:
         variadic = next((name for name, kind in params if kind == "vk"), None)
         if variadic is not None and not record["deco"]:
             record["fwd"] = self._forwarding(fn, variadic, path)
+        self._deprecation(record, fn)
         return record
+
+    def _deprecation(self, record: Record, obj: griffe.Function | griffe.Class) -> None:
+        """Add what the library's own source says is deprecated: ``dep`` (using it), ``dkw`` (keywords)."""
+        node = self.nodes.get(obj.lineno or 0)
+        if node is None or node.name != obj.name:
+            return
+        found = function_deprecation(node, self._qualify)
+        if found is not None:
+            record["dep"] = found
+        if not isinstance(node, ast.ClassDef):
+            keywords = keyword_deprecations(node, self._qualify)
+            if keywords:
+                record["dkw"] = keywords
+
+    def _qualify(self, expr: ast.expr) -> str | None:
+        """The qualified name a module-level name or dotted name refers to in this file."""
+        if isinstance(expr, ast.Attribute):
+            owner = self._qualify(expr.value)
+            return f"{owner}.{expr.attr}" if owner else None
+        if not isinstance(expr, ast.Name):
+            return None
+        if expr.id in self.scope:
+            return self.scope[expr.id]
+        if expr.id in self.defs:
+            return f"{self.module}.{expr.id}"
+        return f"builtins.{expr.id}" if expr.id in BUILTIN_NAMES else None
 
     def _forwarding(self, fn: griffe.Function, variadic: str, path: str) -> Record | None:
         """Where ``**kwargs`` goes: the one call it is forwarded to, and keys read from it, else None."""
@@ -459,3 +492,55 @@ class ApiIndex:
                 raise Unknown(base)
             return self._constructor_keywords(resolved, resolved.get("path", base), depth + 1)
         raise Unknown(path)
+
+    # -- deprecations the library's own source declares ------------------------------------------
+
+    def deprecation(self, path: str) -> Record | None:
+        """What calling ``path`` warns (``{"m", "v", "c"}``), when the library's source says it always
+        warns a deprecation; None otherwise. A class warns when it is marked or its ``__init__`` warns."""
+        record = self._declared(path)
+        if record is None:
+            return None
+        found = record.get("dep")
+        if found is None and record.get("k") == "class" and "builtin" not in record:
+            init = self.resolve(f"{record.get('path', path)}.__init__")
+            found = init.get("dep") if init is not None else None
+        return found if found is not None and self.is_deprecation_category(found["c"]) else None
+
+    def keyword_deprecation(self, path: str, keyword: str) -> Record | None:
+        """What passing ``keyword`` to the function ``path`` warns (``{"m", "v", "c", "w"}``), else None."""
+        record = self._declared(path)
+        if record is not None and record.get("k") == "class" and "builtin" not in record:
+            record = self._declared(f"{record.get('path', path)}.__init__")
+        found = (record or {}).get("dkw", {}).get(keyword)
+        return found if found is not None and self.is_deprecation_category(found["c"]) else None
+
+    def _declared(self, path: str) -> Record | None:
+        """The record of ``path``, also when it is defined in the body of a class whose other members
+        are dynamic (a metaclass, ``__getattr__``): what a class body defines is there regardless."""
+        try:
+            return self.resolve(path)
+        except Unknown:
+            owner, _, name = path.rpartition(".")
+            record = self.resolve(owner) if owner else None
+            if record is None or record.get("k") != "class" or name not in record.get("members", ()):
+                raise
+            owner = record.get("path", owner)
+            found = dict(self._bucket(self._key(owner) or "").get(f"{owner}.{name}", {"k": "attr"}))
+            found.setdefault("path", f"{owner}.{name}")
+            return found
+
+    def is_deprecation_category(self, path: str, depth: int = 0) -> bool:
+        """``path`` ("" for a builtin one) names a class derived from a builtin deprecation warning."""
+        if not path:
+            return True
+        if depth > MAX_DEPTH:
+            return False
+        record = self.resolve(path)
+        if record is None or record.get("k") != "class" or "builtin" in record:
+            return False
+        for base in record["bases"]:
+            if base in DEPRECATION_CATEGORIES or (
+                    not base.startswith(("?", "builtins.")) and self.is_deprecation_category(base, depth + 1)):
+                return True
+        return False

@@ -59,6 +59,19 @@ def is_optional_import(ctx: FileContext, node: ast.stmt) -> bool:
     return False
 
 
+def third_party(qualname: str | None) -> bool:
+    """A qualified name outside the running standard library (and not a dunder)."""
+    return qualname is not None and qualname.split(".", 1)[0] not in RUNNING_STDLIB and "__" not in qualname
+
+
+def root_is_import(ctx: FileContext, node: ast.expr) -> bool:
+    """The leftmost name of ``node`` (``np`` in ``np.linalg.norm``) is bound by an import."""
+    while isinstance(node, ast.Attribute):
+        node = node.value
+    binding = ctx.binding(node.id) if isinstance(node, ast.Name) else None
+    return binding is not None and binding.kind == "import"
+
+
 def imported_roots(node: ast.Import | ast.ImportFrom) -> Iterator[tuple[str, ast.AST]]:
     """Top-level module names an absolute import statement loads (with the node to report at)."""
     if isinstance(node, ast.ImportFrom):

@@ -7,12 +7,14 @@ from packaging.version import Version
 from prodgate.core import cwe
 from prodgate.core.finding import Confidence, Severity
 from prodgate.core.rule import Example, Rule, RuleMeta
+from prodgate.deps.apiindex import Unknown
 from prodgate.deps.deprecations import Deprecation, python_change, range_reaches, table
 from prodgate.deps.environment import active
 from prodgate.deps.stdlib import removed_modules
 from prodgate.static.context import FileContext
 from prodgate.static.index import ProjectIndex
 from prodgate.static.rules.ai._deps import imported_roots, is_optional_import
+from prodgate.static.rules.ai._discovered import QUERY, callee, message, query, silenced
 from prodgate.static.rules.ai._types import in_fallback, receiver_type
 
 EFFECTS = {
@@ -33,7 +35,11 @@ class DeprecatedApi(Rule):
     `DataFrame.append`, `numpy.float`, SQLAlchemy `engine.execute`, pydantic `.dict()`, openai
     `ChatCompletion`, `yaml.load` without a `Loader`, Flask `Markup`, ...). The versions come
     from a data file in prodgate (`prodgate/deps/data/deprecations.toml`); each finding names the
-    version that deprecated or removed the API and the replacement.
+    version that deprecated or removed the API and the replacement. Beyond the data file, it
+    reads the installed library's own source (never importing it): a function or class that
+    always warns a `DeprecationWarning` or `FutureWarning` (a `warnings.warn` at the top of its
+    body or `__init__`, `@deprecated`), or a keyword whose passing always warns, is reported
+    with the library's own message.
 
     ## Why is this bad
     Language models learned these APIs from years of code written before they were removed. The
@@ -57,7 +63,9 @@ class DeprecatedApi(Rule):
     receiver is recognised only from its construction or annotation in the same file (`df =
     pd.read_csv(...)`, `engine = create_engine(...)`, `user: User` for a pydantic model of the
     file). Code in `except` handlers and behind version or `hasattr` checks is compatibility code
-    and is not reported.
+    and is not reported, nor are calls under `warnings.catch_warnings()`. A deprecation the
+    library warns only on some paths (after a branch, or a `PendingDeprecationWarning`) is not
+    discovered.
 
     ## References
     - https://docs.python.org/3/whatsnew/
@@ -201,6 +209,7 @@ class DeprecatedApi(Rule):
             self._report(ctx, node, str(name), entry)
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
+        self._discover(node, ctx)
         name = ctx.call_name(node)
         if name is None:
             return
@@ -215,6 +224,18 @@ class DeprecatedApi(Rule):
             found = data.keywords.get(name, {}).get(keyword.arg or "")
             if found is not None:
                 self._report(ctx, keyword, f"{name}({keyword.arg}=)", found)
+
+    def _discover(self, node: ast.Call, ctx: FileContext) -> None:
+        """Ask the project phase whether the library's own source deprecates this call (the data file wins)."""
+        data = table()
+        name = callee(ctx, node, data.types)
+        if name is None or in_fallback(ctx, node) or silenced(ctx):
+            return
+        owner, _, member = name.rpartition(".")
+        if name in data.names or name in data.keywords or owner in data.members.get(member, {}):
+            return
+        ctx.report(node.func, name=name, change="deprecated", where="", version="", effect="", replacement="",
+                   requires=query(node, name))
 
     def visit_Import(self, node: ast.Import, ctx: FileContext) -> None:
         self._removed_modules(node, ctx)
@@ -266,7 +287,9 @@ class DeprecatedApi(Rule):
         ctx.report(node, name=name, change=change, where=entry.where, version=version, effect=EFFECTS[change],
                    replacement=entry.replacement, requires=requires)
 
-    def confirm(self, query: tuple[str, ...], index: ProjectIndex) -> bool:
+    def confirm(self, query: tuple[str, ...], index: ProjectIndex) -> bool | str:
+        if query[0] == QUERY:
+            return self._confirm_discovered(query, index)
         _, distribution, version, *rest = query
         environment = active()
         since = Version(version)
@@ -279,3 +302,12 @@ class DeprecatedApi(Rule):
             return False
         return range_reaches(declared, since) and (until is None or not range_reaches(declared, until))
 
+    @staticmethod
+    def _confirm_discovered(query: tuple[str, ...], index: ProjectIndex) -> bool | str:
+        _, name, *keywords = query
+        if index.is_project_module(name):
+            return False
+        try:
+            return message(active(), name, tuple(keywords)) or False
+        except (Unknown, OSError, ValueError, RecursionError):
+            return False

@@ -9,7 +9,12 @@ from prodgate.deps.apiindex import Unknown
 from prodgate.deps.environment import Environment, active
 from prodgate.static.context import FileContext
 from prodgate.static.index import ProjectIndex
-from prodgate.static.rules.ai._deps import RUNNING_STDLIB, in_try_catching, is_optional_import
+from prodgate.static.rules.ai._deps import (
+    in_try_catching,
+    is_optional_import,
+    root_is_import,
+    third_party,
+)
 from prodgate.static.rules.ai._types import in_fallback
 
 ATTRIBUTE_ERRORS = frozenset({"AttributeError", "Exception", "BaseException", "ImportError", "TypeError",
@@ -18,17 +23,6 @@ MISSING = ("does not exist", "this line raises AttributeError")
 NOT_IMPORTABLE = ("does not exist", "the import raises ImportError")
 NO_KEYWORD = ("is not a parameter", "the call raises TypeError")
 FAILURES = (Unknown, OSError, ValueError, RecursionError)
-
-
-def _third_party(qualname: str | None) -> bool:
-    return qualname is not None and qualname.split(".", 1)[0] not in RUNNING_STDLIB and "__" not in qualname
-
-
-def _root_is_import(ctx: FileContext, node: ast.expr) -> bool:
-    while isinstance(node, ast.Attribute):
-        node = node.value
-    binding = ctx.binding(node.id) if isinstance(node, ast.Name) else None
-    return binding is not None and binding.kind == "import"
 
 
 class HallucinatedApi(Rule):
@@ -150,16 +144,16 @@ class HallucinatedApi(Rule):
         parent = ctx.parent()
         if isinstance(parent, ast.Attribute) and parent.value is node:
             return
-        if not isinstance(node.ctx, ast.Load) or not _root_is_import(ctx, node):
+        if not isinstance(node.ctx, ast.Load) or not root_is_import(ctx, node):
             return
         name = ctx.qualname(node)
-        if _third_party(name) and not self._guarded(ctx, node):
+        if third_party(name) and not self._guarded(ctx, node):
             problem, effect = MISSING
             ctx.report(node, name=name, problem=problem, effect=effect, package=str(name).split(".", 1)[0],
                        requires=("member", str(name)))
 
     def visit_ImportFrom(self, node: ast.ImportFrom, ctx: FileContext) -> None:
-        if node.level or not node.module or not _third_party(node.module) or is_optional_import(ctx, node):
+        if node.level or not node.module or not third_party(node.module) or is_optional_import(ctx, node):
             return
         for alias in node.names:
             if alias.name != "*" and not alias.name.startswith("__"):
@@ -169,7 +163,7 @@ class HallucinatedApi(Rule):
         if is_optional_import(ctx, node):
             return
         for alias in node.names:
-            if "." in alias.name and _third_party(alias.name):
+            if "." in alias.name and third_party(alias.name):
                 self._report_import(ctx, alias, alias.name)
 
     @staticmethod
@@ -181,8 +175,8 @@ class HallucinatedApi(Rule):
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
         keywords = [k for k in node.keywords if k.arg is not None]
         func = node.func
-        callee = ctx.call_name(node) if _root_is_import(ctx, func) else None
-        if _third_party(callee):
+        callee = ctx.call_name(node) if root_is_import(ctx, func) else None
+        if third_party(callee):
             if keywords and not self._guarded(ctx, node):
                 for keyword in keywords:
                     self._report_keyword(ctx, keyword, str(callee), ("keyword", str(callee), str(keyword.arg)))
@@ -190,8 +184,8 @@ class HallucinatedApi(Rule):
         if not isinstance(func, ast.Attribute) or func.attr.startswith("__"):
             return
         constructor = ctx.constructor(func.value)
-        owner = ctx.call_name(constructor) if constructor is not None and _root_is_import(ctx, constructor.func) else None
-        if not _third_party(owner) or self._guarded(ctx, node):
+        owner = ctx.call_name(constructor) if constructor is not None and root_is_import(ctx, constructor.func) else None
+        if not third_party(owner) or self._guarded(ctx, node):
             return
         shown = f"{ast.unparse(func.value)}.{func.attr}"
         problem, effect = MISSING
