@@ -90,7 +90,7 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 PROJECT_CODE = '''\
 import json, socket, sqlite3, urllib.request
-import httpx, redis, requests
+import aiohttp, httpx, redis, requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
@@ -156,6 +156,26 @@ def psycopg_one(url):
 def socket_connect(host, port):
     with socket.create_connection((host, port), timeout=0.3):
         return True
+
+async def aiohttp_get(url, total=0.3, sock_read=None):
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=total, sock_read=sock_read)) as session:
+        async with session.get(url) as response:
+            return response.status, response.reason, dict(response.headers), await response.read()
+
+async def aiohttp_json(url):
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=0.3)) as session:
+        async with session.get(url) as response:
+            return await response.json()
+
+async def aiohttp_twice(url):
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=0.3)) as session:
+        try:
+            async with session.get(url) as response:
+                first = response.status
+        except Exception as exc:
+            first = type(exc).__name__
+        async with session.get(url) as response:
+            return first, await response.json()
 '''
 
 

@@ -4,6 +4,7 @@ the real library works again once the patches are undone."""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import re
 import socket
@@ -14,6 +15,7 @@ import urllib.request
 from pathlib import Path
 from types import ModuleType
 
+import aiohttp
 import httpx
 import psycopg
 import pytest
@@ -45,6 +47,14 @@ URLLIB_ERRORS = {
     "http-429": urllib.error.HTTPError,
 }
 ANSWERS = ("http-500", "http-502", "http-503", "http-429", "malformed-json")
+AIOHTTP_ERRORS: dict[str, tuple[type, str | None]] = {
+    "connect-timeout": (aiohttp.ConnectionTimeoutError, "Connection timeout to host http://"),
+    "dns-failure": (aiohttp.ClientConnectorDNSError, "Name or service not known"),
+    "connection-reset": (aiohttp.ClientOSError, "Connection reset by peer"),
+    # With only a total timeout, aiohttp's timer raises a bare TimeoutError.
+    "read-timeout": (asyncio.TimeoutError, None), "slow-response": (asyncio.TimeoutError, None),
+    "truncated-body": (aiohttp.ClientPayloadError, "received 31 of 200 bytes"),
+}
 
 
 @pytest.mark.parametrize("fault", applicable("requests"))
@@ -140,6 +150,60 @@ def test_async_httpx_is_faulted_too(project: tuple[Path, ModuleType], http_url: 
             assert asyncio.run(calls.httpx_get_async(f"{http_url}/ok")).status_code == 500
 
 
+@pytest.mark.parametrize("fault", applicable("aiohttp"))
+def test_aiohttp_faults_are_what_aiohttp_raises_or_returns(project: tuple[Path, ModuleType], http_url: str, fault: str) -> None:
+    root, calls = project
+    site = line_of(root, "aiohttp_get", "session.get")
+    with chaos(root, site, fault) as state:
+        started = time.monotonic()
+        if fault in AIOHTTP_ERRORS:
+            error, text = AIOHTTP_ERRORS[fault]
+            with pytest.raises(error, match=text and re.escape(text)):
+                asyncio.run(calls.aiohttp_get(f"{http_url}/ok"))
+        else:
+            injected = asyncio.run(calls.aiohttp_get(f"{http_url}/ok"))
+    if fault == "slow-response":
+        assert time.monotonic() - started >= 0.3
+    # aiohttp retries a reset GET once by itself: still one call, one injection.
+    assert state.calls[("test", "aiohttp", site)] == 1
+    assert len(state.records["test"].injections) == 1
+    if fault not in AIOHTTP_ERRORS:
+        status, reason, headers, body = asyncio.run(calls.aiohttp_get(f"{http_url}/fault/{fault}"))
+        assert injected[:2] == (status, reason) and injected[3] == body
+        assert {k: injected[2].get(k) for k in ("Content-Type", "Content-Length", "Retry-After")} == \
+            {k: headers.get(k) for k in ("Content-Type", "Content-Length", "Retry-After")}
+
+
+@pytest.mark.parametrize("fault", ["read-timeout", "slow-response"])
+def test_aiohttp_read_timeouts_raise_what_the_callers_sock_read_timer_raises(
+        project: tuple[Path, ModuleType], http_url: str, fault: str) -> None:
+    root, calls = project
+    with chaos(root, line_of(root, "aiohttp_get", "session.get"), fault), \
+            pytest.raises(aiohttp.SocketTimeoutError, match="Timeout on reading data from socket"):
+        asyncio.run(calls.aiohttp_get(f"{http_url}/ok", total=None, sock_read=0.3))
+
+
+@pytest.mark.parametrize(("fault", "error"), [("malformed-json", json.JSONDecodeError), ("http-502", aiohttp.ContentTypeError)])
+def test_aiohttp_json_of_a_bad_body_fails_as_against_a_real_server(
+        project: tuple[Path, ModuleType], http_url: str, fault: str, error: type) -> None:
+    root, calls = project
+    with chaos(root, line_of(root, "aiohttp_json", "session.get"), fault) as state, pytest.raises(error):
+        asyncio.run(calls.aiohttp_json(f"{http_url}/ok"))
+    with pytest.raises(error):
+        asyncio.run(calls.aiohttp_json(f"{http_url}/fault/{fault}"))
+    assert state.records["test"].unchecked_read is FAULTS[fault].error_response
+
+
+@pytest.mark.parametrize(("fault", "first"), [("http-500", 500), ("connection-reset", "ClientOSError"),
+                                              ("truncated-body", 200), ("read-timeout", "TimeoutError")])
+def test_a_faulted_aiohttp_connection_is_never_reused(project: tuple[Path, ModuleType], http_url: str, fault: str,
+                                                      first: int | str) -> None:
+    root, calls = project
+    # The first call of the session meets the fault; the second, at another line, reaches the server.
+    with chaos(root, line_of(root, "aiohttp_twice", "session.get"), fault):
+        assert asyncio.run(calls.aiohttp_twice(f"{http_url}/ok")) == (first, {"ok": True})
+
+
 @pytest.mark.parametrize("fault", applicable("urllib"))
 def test_urllib_faults_are_what_urllib_raises_or_returns(project: tuple[Path, ModuleType], http_url: str, fault: str) -> None:
     root, calls = project
@@ -233,8 +297,8 @@ def test_socket_faults(project: tuple[Path, ModuleType], http_url: str, fault: s
 
 def test_undo_restores_every_patched_attribute(project: tuple[Path, ModuleType], http_url: str, tmp_path: Path) -> None:
     owners = [urllib3.connectionpool.HTTPConnectionPool, requests.adapters.HTTPAdapter, httpx.HTTPTransport,
-              httpx.AsyncHTTPTransport, urllib.request.AbstractHTTPHandler, redis.connection.AbstractConnection,
-              socket.socket, sqlite3, sqlite3.dbapi2]
+              httpx.AsyncHTTPTransport, aiohttp.ClientSession, aiohttp.connector.BaseConnector,
+              urllib.request.AbstractHTTPHandler, redis.connection.AbstractConnection, socket.socket, sqlite3, sqlite3.dbapi2]
     before = [dict(vars(owner)) for owner in owners]
     root, calls = project
     with chaos(root, line_of(root, "requests_get", "requests.get"), "http-500"):
@@ -243,9 +307,10 @@ def test_undo_restores_every_patched_attribute(project: tuple[Path, ModuleType],
     assert calls.requests_get(f"{http_url}/ok").json() == {"ok": True}
     assert calls.httpx_get(f"{http_url}/ok").json() == {"ok": True}
     assert calls.urllib_get(f"{http_url}/ok")[0] == 200
+    assert asyncio.run(calls.aiohttp_json(f"{http_url}/ok")) == {"ok": True}
     assert calls.sqlite_count(str(tmp_path / "after.db")) == 0
 
 
 def test_every_fault_applies_to_some_client() -> None:
-    clients = ("requests", "httpx", "urllib", "sqlite3", "psycopg", "redis", "socket")
+    clients = ("requests", "httpx", "aiohttp", "urllib", "sqlite3", "psycopg", "redis", "socket")
     assert {f for c in clients for f in applicable(c)} == set(FAULTS)

@@ -19,7 +19,7 @@ from prodgate.dynamic.chaos.runner import chaos
 
 CALLS = '''\
 import sqlite3
-import requests
+import aiohttp, requests
 
 def fetch(url):
     return requests.get(url, timeout=0.3).json()
@@ -40,12 +40,17 @@ def count_tables(path):
         return conn.execute("select count(*) from sqlite_master").fetchone()[0]
     finally:
         conn.close()
+
+async def fetch_async(url):
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=2)) as session:
+        async with session.get(url) as response:
+            return await response.json()
 '''
 
 TESTS = '''\
-import sqlite3, urllib.request
-import httpx, requests
-from app.calls import count_tables, fetch, fetch_stubbornly, fetch_without_timeout
+import asyncio, sqlite3, urllib.request
+import aiohttp, httpx, requests
+from app.calls import count_tables, fetch, fetch_async, fetch_stubbornly, fetch_without_timeout
 
 def test_fetch(url):
     assert fetch(url) == {"ok": True}
@@ -55,6 +60,7 @@ def test_real_libraries_work(url, tmp_path):
     assert requests.get(url, timeout=2).json() == {"ok": True}
     assert httpx.get(url, timeout=2).json() == {"ok": True}
     assert urllib.request.urlopen(url, timeout=2).status == 200
+    assert asyncio.run(fetch_json_with_aiohttp(url)) == {"ok": True}
     conn = sqlite3.connect(str(tmp_path / "real.db"))
     assert conn.execute("select 1").fetchone() == (1,)
     assert type(conn) is sqlite3.Connection or conn.execute("select 2").fetchone() == (2,)
@@ -67,6 +73,14 @@ def test_stubborn(url):
 
 def test_tables(tmp_path):
     assert count_tables(str(tmp_path / "t.db")) == 0
+
+def test_fetch_async(url):
+    assert asyncio.run(fetch_async(url)) == {"ok": True}
+
+async def fetch_json_with_aiohttp(url):
+    async with aiohttp.ClientSession() as session:
+        async with session.get(url) as response:
+            return await response.json()
 '''
 
 CONFTEST = '''\
@@ -122,7 +136,8 @@ def test_recording_gives_each_call_its_project_call_site(project: Path) -> None:
     assert run.returncode == 0, run.output_tail
     assert run.payload is not None
     calls = {(c["test"].split("::")[1], c["client"], c["site"]) for c in run.payload["calls"]}
-    assert calls == {("test_fetch", "requests", "app/calls.py:5"), ("test_tables", "sqlite3", "app/calls.py:20")}
+    assert calls == {("test_fetch", "requests", "app/calls.py:5"), ("test_tables", "sqlite3", "app/calls.py:20"),
+                     ("test_fetch_async", "aiohttp", "app/calls.py:26")}
     assert {entry["outcome"] for entry in run.payload["runs"][""].values()} == {"passed"}
 
 

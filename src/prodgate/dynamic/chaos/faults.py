@@ -39,7 +39,7 @@ FAULTS: dict[str, Fault] = {f.name: f for f in (
 )}
 
 CLIENT_KINDS = {
-    "requests": HTTP, "urllib3": HTTP, "httpx": HTTP, "urllib": HTTP,
+    "requests": HTTP, "urllib3": HTTP, "httpx": HTTP, "aiohttp": HTTP, "urllib": HTTP,
     "sqlite3": DB, "psycopg": DB, "redis": REDIS, "socket": SOCKET,
 }
 
@@ -73,3 +73,20 @@ def response_headers(fault: str) -> dict[str, str]:
     if status in (429, 503):
         headers["Retry-After"] = "1"
     return headers
+
+
+Answer = tuple[int, str, dict[str, str], bytes]
+"""An answer: status, reason, headers, body."""
+
+
+def http_answer(fault: str) -> Answer:
+    """What the dependency answers under an answering fault (the error statuses, the bad bodies)."""
+    status, reason, _, body = HTTP_BODIES[fault]
+    return status, reason, response_headers(fault), body
+
+
+def raw_answer(fault: str) -> bytes:
+    """The answer of ``fault`` as the bytes an HTTP/1.1 server sends."""
+    status, reason, headers, body = http_answer(fault)
+    head = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+    return f"HTTP/1.1 {status} {reason}\r\n{head}\r\n".encode("latin-1") + body

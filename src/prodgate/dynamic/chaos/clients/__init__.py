@@ -14,8 +14,8 @@ from typing import Any
 from prodgate.dynamic.chaos.state import ChaosState
 
 Undo = Callable[[], None]
-MODULES = ("urllib3_client", "requests_client", "httpx_client", "urllib_client", "sqlite_client",
-           "psycopg_client", "redis_client", "socket_client")
+MODULES = ("urllib3_client", "requests_client", "httpx_client", "aiohttp_client", "urllib_client",
+           "sqlite_client", "psycopg_client", "redis_client", "socket_client")
 
 
 def patch(owner: Any, name: str, replacement: Any) -> Undo:

@@ -16,7 +16,7 @@ from typing import Any
 
 from prodgate.dynamic.chaos.clients import Undo, patch
 from prodgate.dynamic.chaos.clients.pacing import wait_past
-from prodgate.dynamic.chaos.faults import HTTP_BODIES, response_headers
+from prodgate.dynamic.chaos.faults import http_answer
 from prodgate.dynamic.chaos.state import ChaosState
 
 
@@ -60,9 +60,9 @@ def install(state: ChaosState) -> list[Undo]:
             if fault is None:
                 return original(self, conn, method, url, *args, **kwargs)
             fail(self, conn, fault, url, kwargs.get("timeout", args[3] if len(args) > 3 else None))
-            status, reason, _, body = HTTP_BODIES[fault]
+            status, reason, headers, body = http_answer(fault)
             response = HTTPResponse(
-                body=io.BytesIO(body), headers=response_headers(fault), status=status, reason=reason,
+                body=io.BytesIO(body), headers=headers, status=status, reason=reason,
                 preload_content=kwargs.get("preload_content", True), decode_content=kwargs.get("decode_content", True),
                 enforce_content_length=kwargs.get("enforce_content_length", True), request_method=method,
                 request_url=url, pool=self, connection=conn, retries=kwargs.get("retries"))

@@ -15,7 +15,7 @@ from typing import Any
 
 from prodgate.dynamic.chaos.clients import Undo, patch
 from prodgate.dynamic.chaos.clients.pacing import wait_past
-from prodgate.dynamic.chaos.faults import HTTP_BODIES, response_headers
+from prodgate.dynamic.chaos.faults import raw_answer
 from prodgate.dynamic.chaos.state import ChaosState
 
 
@@ -29,10 +29,7 @@ class _BytesSocket:
 
 def http_response(fault: str, method: str, url: str) -> http.client.HTTPResponse:
     """A real ``http.client.HTTPResponse`` carrying the answer of ``fault``."""
-    status, reason, _, body = HTTP_BODIES[fault]
-    head = "".join(f"{k}: {v}\r\n" for k, v in response_headers(fault).items())
-    raw = f"HTTP/1.1 {status} {reason}\r\n{head}\r\n".encode("latin-1") + body
-    response = http.client.HTTPResponse(_BytesSocket(raw), method=method, url=url)  # type: ignore[arg-type]
+    response = http.client.HTTPResponse(_BytesSocket(raw_answer(fault)), method=method, url=url)  # type: ignore[arg-type]
     response.begin()
     return response
 
