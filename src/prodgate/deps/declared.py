@@ -48,6 +48,12 @@ class Declared:
     declares: bool = False
     sources: list[str] = field(default_factory=list)
     runtime: set[str] = field(default_factory=set)  # what an install of the project itself pulls in
+    requires_python: SpecifierSet | None = None  # the Python versions the project says it supports
+
+    def set_requires_python(self, text: object) -> None:
+        if isinstance(text, str) and self.requires_python is None:
+            with contextlib.suppress(InvalidSpecifier):
+                self.requires_python = SpecifierSet(text.strip())
 
     def add(self, text: str, runtime: bool = False) -> None:
         requirement = parse_requirement(text)
@@ -121,6 +127,7 @@ def _pyproject(path: Path, declared: Declared) -> None:
         declared.project_name = canonicalize_name(project["name"])
     if "dependencies" in project or "optional-dependencies" in project:
         declared.declares = True
+    declared.set_requires_python(project.get("requires-python"))
     for text in _strings(project.get("dependencies")):
         declared.add(text, runtime=True)
     for group in (project.get("optional-dependencies") or {}).values():
@@ -151,6 +158,8 @@ def _poetry(poetry: dict[str, Any], declared: Declared) -> None:
             optional = isinstance(constraint, dict) and constraint.get("optional") is True
             if name.lower() != "python":
                 declared.add_specifier(name, poetry_specifier(constraint), runtime=number == 0 and not optional)
+            elif number == 0:
+                declared.requires_python = declared.requires_python or poetry_specifier(constraint)
 
 
 def requirement_lines(path: Path, seen: set[Path] | None = None) -> Iterator[str]:
@@ -204,6 +213,8 @@ def _setup_cfg(path: Path, declared: Declared) -> None:
         return
     if parser.has_option("metadata", "name") and declared.project_name is None:
         declared.project_name = canonicalize_name(parser.get("metadata", "name"))
+    if parser.has_option("options", "python_requires"):
+        declared.set_requires_python(parser.get("options", "python_requires"))
     lines: list[str] = []
     if parser.has_option("options", "install_requires"):
         declared.declares = True

@@ -1,4 +1,4 @@
-"""The versioned table of deprecated and removed APIs (``data/deprecations.toml``), indexed for lookups."""
+"""The versioned table of deprecated, removed and added APIs (``data/deprecations.toml``), indexed for lookups."""
 
 from __future__ import annotations
 
@@ -74,6 +74,60 @@ def table() -> Table:
             self_members.update(dict.fromkeys(raw["self_member"], entry))
     return Table(names, dict(members), self_members, dict(keywords), dict(data["types"]),
                  frozenset(name.rsplit(".", 1)[-1] for name in names))
+
+
+@dataclass(frozen=True, slots=True)
+class Addition:
+    """An API that exists only from ``added_in`` on; versions are Python's when ``distribution`` is None."""
+
+    added_in: str
+    distribution: str | None = None
+
+
+@dataclass(frozen=True)
+class Additions:
+    names: dict[str, Addition]
+    members: dict[str, dict[str, Addition]]  # member -> receiver type -> entry
+    keywords: dict[str, dict[str, Addition]]  # call name -> keyword -> entry
+    last_names: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def additions() -> Additions:
+    names: dict[str, Addition] = {}
+    members: dict[str, dict[str, Addition]] = defaultdict(dict)
+    keywords: dict[str, dict[str, Addition]] = defaultdict(dict)
+    for raw in load_data("deprecations.toml")["added"]:
+        entry = Addition(str(raw["added_in"]), str(raw["distribution"]) if "distribution" in raw else None)
+        if "keyword" in raw:
+            for name in raw["name"]:
+                keywords[name].update(dict.fromkeys(raw["keyword"], entry))
+        elif "name" in raw:
+            names.update(dict.fromkeys(raw["name"], entry))
+        else:
+            for member in raw["member"]:
+                members[member].update(dict.fromkeys(raw["receiver"], entry))
+    return Additions(names, dict(members), dict(keywords), frozenset(name.rsplit(".", 1)[-1] for name in names))
+
+
+def admits_older(specifier: SpecifierSet, version: Version) -> bool:
+    """True when some release older than ``version`` satisfies ``specifier`` (no lower bound counts).
+
+    The versions a specifier set admits form intervals whose ends are its clauses' versions, so
+    it is enough to try zero, every clause's version and the release just after it, and the
+    release just before ``version``."""
+    release = version.release
+    before = (*release[:-1], release[-1] - 1, 99999) if release[-1] else (*release[:-1], 99999)
+    candidates = {Version("0"), Version(".".join(str(p) for p in before))}
+    for clause in specifier:
+        text = clause.version.replace(".*", "")
+        if not text[:1].isdigit():
+            continue
+        bound = Version(text)
+        candidates |= {bound, Version(".".join(str(p) for p in (*bound.release, 1)))}
+        if bound.release[-1]:
+            candidates.add(Version(".".join(str(p) for p in (*bound.release[:-1], bound.release[-1] - 1, 99999))))
+    return any(Version(c.base_version) < version and specifier.contains(c) for c in candidates)
 
 
 def python_change(entry: Deprecation, target: tuple[int, int]) -> tuple[str, str] | None:
