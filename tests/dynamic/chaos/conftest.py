@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -176,7 +177,56 @@ async def aiohttp_twice(url):
             first = type(exc).__name__
         async with session.get(url) as response:
             return first, await response.json()
+
+def s3_read(client, bucket, key):
+    return client.get_object(Bucket=bucket, Key=key)["Body"].read()
+
+def dynamodb_get(client, table, key):
+    return client.get_item(TableName=table, Key={"id": {"S": key}}).get("Item")
 '''
+
+
+@pytest.fixture(scope="session")
+def moto_url() -> Iterator[str]:
+    """moto's AWS endpoint, a real HTTP server on loopback (S3, DynamoDB, ...)."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+def _boto3_client(service: str, url: str, config: Any) -> Any:
+    import boto3
+
+    return boto3.client(service, endpoint_url=url, region_name="us-east-1", aws_access_key_id="chaos",
+                        aws_secret_access_key="chaos", config=config)
+
+
+@pytest.fixture(scope="session")
+def aws(moto_url: str) -> dict[str, Any]:
+    """boto3 clients on moto for the code under test (one retry, timeouts of 1 s, so a slow response
+    costs two seconds): S3 (rest-xml) with an object, DynamoDB (json) with a table.
+
+    The data is set up, and read back once, through clients with generous timeouts: moto loads each
+    service's backend on its first request, which takes seconds on a busy machine. Once warm, moto
+    answers on loopback in milliseconds."""
+    from botocore.config import Config
+
+    setup = Config(retries={"total_max_attempts": 3, "mode": "standard"}, connect_timeout=30, read_timeout=60)
+    s3, dynamodb = (_boto3_client(service, moto_url, setup) for service in ("s3", "dynamodb"))
+    s3.create_bucket(Bucket="chaos-orders")
+    s3.put_object(Bucket="chaos-orders", Key="order-1", Body=b"paid")
+    dynamodb.create_table(TableName="orders", KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+                          AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+                          BillingMode="PAY_PER_REQUEST")
+    dynamodb.put_item(TableName="orders", Item={"id": {"S": "order-1"}, "status": {"S": "paid"}})
+    assert s3.get_object(Bucket="chaos-orders", Key="order-1")["Body"].read() == b"paid"
+    assert dynamodb.get_item(TableName="orders", Key={"id": {"S": "order-1"}})["Item"]["status"] == {"S": "paid"}
+    under_test = Config(retries={"total_max_attempts": 2, "mode": "standard"}, connect_timeout=1, read_timeout=1)
+    return {service: _boto3_client(service, moto_url, under_test) for service in ("s3", "dynamodb")}
 
 
 @pytest.fixture(scope="session")

@@ -14,8 +14,11 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import aiohttp
+import botocore.client
+import botocore.exceptions
 import httpx
 import psycopg
 import pytest
@@ -54,6 +57,16 @@ AIOHTTP_ERRORS: dict[str, tuple[type, str | None]] = {
     # With only a total timeout, aiohttp's timer raises a bare TimeoutError.
     "read-timeout": (asyncio.TimeoutError, None), "slow-response": (asyncio.TimeoutError, None),
     "truncated-body": (aiohttp.ClientPayloadError, "received 31 of 200 bytes"),
+}
+BOTOCORE_ERRORS = {
+    "connect-timeout": botocore.exceptions.ConnectTimeoutError, "dns-failure": botocore.exceptions.EndpointConnectionError,
+    "connection-reset": botocore.exceptions.ConnectionClosedError, "read-timeout": botocore.exceptions.ReadTimeoutError,
+    "slow-response": botocore.exceptions.ReadTimeoutError,
+}
+AWS_CODES = {
+    "s3": {"http-500": "InternalError", "http-502": "502", "http-503": "SlowDown", "http-429": "SlowDown"},
+    "dynamodb": {"http-500": "InternalFailure", "http-502": "502", "http-503": "ServiceUnavailable",
+                 "http-429": "ThrottlingException"},
 }
 
 
@@ -204,6 +217,38 @@ def test_a_faulted_aiohttp_connection_is_never_reused(project: tuple[Path, Modul
         assert asyncio.run(calls.aiohttp_twice(f"{http_url}/ok")) == (first, {"ok": True})
 
 
+@pytest.mark.parametrize(("service", "function"), [("s3", "s3_read"), ("dynamodb", "dynamodb_get")])
+@pytest.mark.parametrize("fault", applicable("botocore"))
+def test_botocore_faults_are_what_botocore_raises_or_returns(
+        project: tuple[Path, ModuleType], aws: dict[str, Any], service: str, function: str, fault: str) -> None:
+    root, calls = project
+    site = line_of(root, function, "client.")
+    args = (aws[service], "chaos-orders" if service == "s3" else "orders", "order-1")
+    with chaos(root, site, fault) as state:
+        if fault in BOTOCORE_ERRORS:
+            with pytest.raises(BOTOCORE_ERRORS[fault]):
+                getattr(calls, function)(*args)
+        elif fault in AWS_CODES[service]:
+            with pytest.raises(botocore.exceptions.ClientError) as raised:
+                getattr(calls, function)(*args)
+            error = raised.value.response
+            assert error["Error"]["Code"] == AWS_CODES[service][fault]
+            assert error["ResponseMetadata"]["HTTPStatusCode"] == int(fault.removeprefix("http-"))
+            assert error["ResponseMetadata"]["HTTPHeaders"].get("retry-after") == ("1" if fault in ("http-503", "http-429") else None)
+            assert "reached max retries: 1" in str(raised.value)  # botocore's own retry ran against the fault
+        elif service == "s3":
+            if fault == "truncated-body":
+                with pytest.raises(botocore.exceptions.IncompleteReadError):
+                    getattr(calls, function)(*args)
+            else:  # an object body is whatever the answer holds: the HTML page is read as the object
+                assert getattr(calls, function)(*args).startswith(b"<html>")
+        else:  # botocore's JSON parser drops a body it cannot parse: the item is simply missing
+            assert getattr(calls, function)(*args) is None
+    assert dict(state.calls) == {("test", "botocore", site): 1}
+    assert len(state.records["test"].injections) == 1
+    assert getattr(calls, function)(*args) in (b"paid", {"id": {"S": "order-1"}, "status": {"S": "paid"}})
+
+
 @pytest.mark.parametrize("fault", applicable("urllib"))
 def test_urllib_faults_are_what_urllib_raises_or_returns(project: tuple[Path, ModuleType], http_url: str, fault: str) -> None:
     root, calls = project
@@ -295,9 +340,10 @@ def test_socket_faults(project: tuple[Path, ModuleType], http_url: str, fault: s
     assert calls.socket_connect(host, int(port)) is True
 
 
-def test_undo_restores_every_patched_attribute(project: tuple[Path, ModuleType], http_url: str, tmp_path: Path) -> None:
+def test_undo_restores_every_patched_attribute(project: tuple[Path, ModuleType], http_url: str, tmp_path: Path,
+                                               aws: dict[str, Any]) -> None:
     owners = [urllib3.connectionpool.HTTPConnectionPool, requests.adapters.HTTPAdapter, httpx.HTTPTransport,
-              httpx.AsyncHTTPTransport, aiohttp.ClientSession, aiohttp.connector.BaseConnector,
+              httpx.AsyncHTTPTransport, aiohttp.ClientSession, aiohttp.connector.BaseConnector, botocore.client.BaseClient,
               urllib.request.AbstractHTTPHandler, redis.connection.AbstractConnection, socket.socket, sqlite3, sqlite3.dbapi2]
     before = [dict(vars(owner)) for owner in owners]
     root, calls = project
@@ -308,9 +354,10 @@ def test_undo_restores_every_patched_attribute(project: tuple[Path, ModuleType],
     assert calls.httpx_get(f"{http_url}/ok").json() == {"ok": True}
     assert calls.urllib_get(f"{http_url}/ok")[0] == 200
     assert asyncio.run(calls.aiohttp_json(f"{http_url}/ok")) == {"ok": True}
+    assert calls.s3_read(aws["s3"], "chaos-orders", "order-1") == b"paid"
     assert calls.sqlite_count(str(tmp_path / "after.db")) == 0
 
 
 def test_every_fault_applies_to_some_client() -> None:
-    clients = ("requests", "httpx", "aiohttp", "urllib", "sqlite3", "psycopg", "redis", "socket")
+    clients = ("requests", "httpx", "aiohttp", "botocore", "urllib", "sqlite3", "psycopg", "redis", "socket")
     assert {f for c in clients for f in applicable(c)} == set(FAULTS)

@@ -45,12 +45,15 @@ async def fetch_async(url):
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=2)) as session:
         async with session.get(url) as response:
             return await response.json()
+
+def read_object(client, key):
+    return client.get_object(Bucket="chaos-orders", Key=key)["Body"].read()
 '''
 
 TESTS = '''\
 import asyncio, sqlite3, urllib.request
 import aiohttp, httpx, requests
-from app.calls import count_tables, fetch, fetch_async, fetch_stubbornly, fetch_without_timeout
+from app.calls import count_tables, fetch, fetch_async, fetch_stubbornly, fetch_without_timeout, read_object
 
 def test_fetch(url):
     assert fetch(url) == {"ok": True}
@@ -76,6 +79,9 @@ def test_tables(tmp_path):
 
 def test_fetch_async(url):
     assert asyncio.run(fetch_async(url)) == {"ok": True}
+
+def test_read_object(s3):
+    assert read_object(s3, "order-1") == b"paid"
 
 async def fetch_json_with_aiohttp(url):
     async with aiohttp.ClientSession() as session:
@@ -107,6 +113,21 @@ def url():
     threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_port}/ok"
     server.shutdown()
+
+@pytest.fixture(scope="session")
+def s3():
+    import boto3
+    from botocore.config import Config
+    from moto.server import ThreadedMotoServer
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    client = boto3.client("s3", endpoint_url=f"http://{host}:{port}", region_name="us-east-1", aws_access_key_id="chaos",
+                          aws_secret_access_key="chaos", config=Config(retries={"total_max_attempts": 1}))
+    client.create_bucket(Bucket="chaos-orders")
+    client.put_object(Bucket="chaos-orders", Key="order-1", Body=b"paid")
+    yield client
+    server.stop()
 '''
 
 
@@ -137,7 +158,7 @@ def test_recording_gives_each_call_its_project_call_site(project: Path) -> None:
     assert run.payload is not None
     calls = {(c["test"].split("::")[1], c["client"], c["site"]) for c in run.payload["calls"]}
     assert calls == {("test_fetch", "requests", "app/calls.py:5"), ("test_tables", "sqlite3", "app/calls.py:20"),
-                     ("test_fetch_async", "aiohttp", "app/calls.py:26")}
+                     ("test_fetch_async", "aiohttp", "app/calls.py:26"), ("test_read_object", "botocore", "app/calls.py:30")}
     assert {entry["outcome"] for entry in run.payload["runs"][""].values()} == {"passed"}
 
 

@@ -39,7 +39,7 @@ FAULTS: dict[str, Fault] = {f.name: f for f in (
 )}
 
 CLIENT_KINDS = {
-    "requests": HTTP, "urllib3": HTTP, "httpx": HTTP, "aiohttp": HTTP, "urllib": HTTP,
+    "requests": HTTP, "urllib3": HTTP, "httpx": HTTP, "aiohttp": HTTP, "urllib": HTTP, "botocore": HTTP,
     "sqlite3": DB, "psycopg": DB, "redis": REDIS, "socket": SOCKET,
 }
 

@@ -3,7 +3,9 @@
 Client patches (``clients``) call ``boundary(client)`` around each outbound call. The outermost
 boundary of a thread records the call against the current test and its call site and returns the
 fault to inject when one is armed for that site; nested boundaries (a socket opened inside an
-HTTP call, in the same thread or task) neither record nor inject.
+HTTP call, in the same thread or task) neither record nor inject. A client that sends through
+another patched library (botocore through urllib3) records the call at its own boundary and
+hands the fault down (``hand_down``) to the boundary that injects it, once per attempt.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
-from prodgate.dynamic.chaos.faults import FAULTS, applicable
+from prodgate.dynamic.chaos.faults import FAULTS, Answer, applicable
 from prodgate.dynamic.chaos.sites import SiteLocator
 
 
@@ -39,6 +41,18 @@ class ArmedFault:
         return cls(site, fault)
 
 
+@dataclass(frozen=True)
+class HandedFault:
+    """A fault decided at an outer client's boundary, for the inner library that sends the request.
+
+    ``answer`` replaces the fault's default answer (status, reason, headers, body) when the outer
+    client's dependency words its errors its own way (AWS error codes)."""
+
+    fault: str
+    client: str
+    answer: Answer | None = None
+
+
 @dataclass
 class TestRecord:
     """What happened in one test under a fault."""
@@ -57,6 +71,7 @@ class ChaosState:
         """(test, client, site) -> number of calls."""
         self.records: dict[str, TestRecord] = {}
         self._depth: ContextVar[int] = ContextVar("prodgate_chaos_depth", default=0)
+        self._handed: ContextVar[HandedFault | None] = ContextVar("prodgate_chaos_handed", default=None)
 
     def start_test(self, nodeid: str) -> None:
         self.test = nodeid
@@ -78,6 +93,19 @@ class ChaosState:
             yield self._enter(client) if depth == 0 else None
         finally:
             self._depth.reset(token)
+
+    @contextmanager
+    def hand_down(self, handed: HandedFault) -> Iterator[None]:
+        """While the outer client sends, ``handed(handed.client)`` gives the inner boundary the fault."""
+        token = self._handed.set(handed)
+        try:
+            yield
+        finally:
+            self._handed.reset(token)
+
+    def handed(self, client: str) -> HandedFault | None:
+        handed = self._handed.get()
+        return handed if handed is not None and handed.client == client else None
 
     def _enter(self, client: str) -> str | None:
         if not self.test:

@@ -14,7 +14,7 @@ from typing import Any
 from prodgate.dynamic.chaos.state import ChaosState
 
 Undo = Callable[[], None]
-MODULES = ("urllib3_client", "requests_client", "httpx_client", "aiohttp_client", "urllib_client",
+MODULES = ("urllib3_client", "requests_client", "httpx_client", "aiohttp_client", "urllib_client", "botocore_client",
            "sqlite_client", "psycopg_client", "redis_client", "socket_client")
 
 

@@ -3,7 +3,8 @@
 That is one attempt of ``urlopen``: the exceptions raised here are the ones urllib3's own
 connection code raises, so urllib3's retries, its wrapping (``ProtocolError``, ``MaxRetryError``)
 and requests' translation (``ConnectTimeout``, ``ReadTimeout``, ``ConnectionError``) happen
-exactly as with a real failure. Error answers are real ``urllib3.HTTPResponse`` objects.
+exactly as with a real failure. Error answers are real ``urllib3.HTTPResponse`` objects. Faults
+handed down by botocore (``botocore_client``) are injected here too, into each of its attempts.
 """
 
 from __future__ import annotations
@@ -57,10 +58,13 @@ def install(state: ChaosState) -> list[Undo]:
 
     def make_request(self: Any, conn: Any, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
         with state.boundary(_client()) as fault:
+            handed = state.handed("urllib3") if fault is None else None
+            if handed is not None:
+                fault = handed.fault
             if fault is None:
                 return original(self, conn, method, url, *args, **kwargs)
             fail(self, conn, fault, url, kwargs.get("timeout", args[3] if len(args) > 3 else None))
-            status, reason, headers, body = http_answer(fault)
+            status, reason, headers, body = handed.answer if handed is not None and handed.answer else http_answer(fault)
             response = HTTPResponse(
                 body=io.BytesIO(body), headers=headers, status=status, reason=reason,
                 preload_content=kwargs.get("preload_content", True), decode_content=kwargs.get("decode_content", True),
