@@ -6,7 +6,7 @@ from prodgate.core import cwe
 from prodgate.core.finding import Confidence, Severity
 from prodgate.core.rule import Rule, RuleMeta
 from prodgate.static.context import FileContext
-from prodgate.static.rules.errors._helpers import handler_nodes, uses_name
+from prodgate.static.rules.errors._helpers import catches_broadly, handler_nodes, uses_name
 
 LEVELS = frozenset({"error", "critical", "fatal"})
 LOGGER_NAMES = frozenset({"logger", "log", "_logger", "_log", "LOGGER", "LOG", "logging"})
@@ -49,14 +49,14 @@ class ErrorLoggedWithoutTraceback(Rule):
 
     ## Example
     ```python
-    except PaymentsApiError as exc:
+    except Exception as exc:
         logger.error(f"charge failed: {exc}")
         return jsonify(error="payment_failed"), 402
     ```
 
     ## Use instead
     ```python
-    except PaymentsApiError:
+    except Exception:
         logger.exception("charge failed for order %s", order_id)
         return jsonify(error="payment_failed"), 402
     ```
@@ -64,8 +64,11 @@ class ErrorLoggedWithoutTraceback(Rule):
     ## Known limitations
     Loggers are recognised by construction (`logging.getLogger`) or by their usual names
     (`logger`, `log`, `LOGGER`). A handler that re-raises the exception (bare `raise`, `raise e`,
-    `raise ... from e`) is not reported: the traceback reaches whoever handles it next. When the
-    message includes the exception, the finding has medium confidence.
+    `raise ... from e`) is not reported: the traceback reaches whoever handles it next. Nor is a
+    handler of a specific exception class that logs the exception (`except GDALException as exc:
+    logger.error("transform failed: %s", exc)`): the clause fixes the type and the message carries
+    the error, an anticipated failure; the traceback matters for the unexpected ones a broad
+    handler catches. A broad handler whose message includes the exception has medium confidence.
     Test files are not checked.
 
     ## References
@@ -92,7 +95,7 @@ class ErrorLoggedWithoutTraceback(Rule):
         def create_payment(api, body):
             try:
                 return api.create_charge(body["amount"], body["source"])
-            except api.PaymentsApiError as exc:
+            except Exception as exc:
                 logger.error(f"charge failed: {exc}")  # error: PG211
                 return None
         """,
@@ -128,6 +131,18 @@ class ErrorLoggedWithoutTraceback(Rule):
                 logger.error("refund failed for %s", charge_id)
                 raise
         """,
+        """
+        import logging
+
+        logger = logging.getLogger(__name__)
+
+        def reproject(geometry, srid):
+            try:
+                return geometry.transform(srid)
+            except geometry.TransformError as exc:
+                logger.error("cannot move geometry to srid %s: %s", srid, exc)
+                return geometry
+        """,
     )
 
     def visit_ExceptHandler(self, node: ast.ExceptHandler, ctx: FileContext) -> None:
@@ -143,4 +158,6 @@ class ErrorLoggedWithoutTraceback(Rule):
             if ctx.has_splat(child) or any(ctx.keyword(child, k) for k in TRACEBACK_KEYWORDS):
                 continue
             included = node.name is not None and uses_name([ast.Expr(child)], node.name)
+            if included and catches_broadly(ctx, node) is None:
+                continue
             ctx.report(child, call=ast.unparse(child.func), confidence=Confidence.MEDIUM if included else None)
