@@ -90,3 +90,66 @@ def test_quadratic_growth_and_a_lost_update_are_findings(project: Project) -> No
     assert float(scaling.properties["predicted_seconds"]) > 1
     race = next(f for f in result.findings if f.rule == "PG904")
     assert "final _counter is" in race.properties["difference"]
+
+
+ASYNC_SOURCE = '''
+import asyncio
+
+_balance = 1_000
+_safe_balance = 1_000
+_atomic_balance = 1_000
+_lock = asyncio.Lock()
+
+
+async def _audit(amount: int) -> None:
+    await asyncio.sleep(0)
+
+
+async def withdraw(amount: int) -> int:
+    global _balance
+    current = _balance
+    await _audit(amount)
+    _balance = current - 1 - abs(amount) % 10
+    return _balance
+
+
+async def withdraw_locked(amount: int) -> int:
+    global _safe_balance
+    async with _lock:
+        current = _safe_balance
+        await _audit(amount)
+        _safe_balance = current - 1 - abs(amount) % 10
+        return _safe_balance
+
+
+async def withdraw_atomic(amount: int) -> int:
+    global _atomic_balance
+    await _audit(amount)
+    _atomic_balance -= 1 + abs(amount) % 10
+    return _atomic_balance
+
+
+class Wallet:
+    def __init__(self) -> None:
+        self.spent = 0
+
+    async def spend(self, amount: int) -> int:
+        before = self.spent
+        await asyncio.sleep(0)
+        self.spent = before + abs(amount) % 10 + 1
+        return self.spent
+'''
+
+
+def test_async_lost_updates_are_races_among_tasks_with_their_interleaving(project: Project) -> None:
+    root = project({"wallet.py": ASYNC_SOURCE})
+    result = run_fuzz(root / "wallet.py", root, QUICK.with_overrides(races=True))
+    assert by_function(result) == {
+        "withdraw": [("PG904", "tasks-vs-sequential")],
+        "Wallet.spend": [("PG904", "tasks-vs-sequential")],
+    }
+    race = next(f for f in result.findings if f.properties["function"].endswith(":withdraw"))
+    assert race.properties["input"].startswith("2 asyncio tasks x 1 call of withdraw(")
+    assert "final _balance is" in race.properties["difference"]
+    # Both tasks read the balance and await (lines 15-16) before either writes it back (line 17).
+    assert race.properties["interleaving"] == "task 1: lines 15-16; task 2: lines 15-16; task 1: lines 17-18; task 2: lines 17-18"

@@ -85,9 +85,15 @@ def from_failure(target: TargetInfo, failure: dict[str, Any], root: Path) -> Fin
 
 
 def from_race(target: TargetInfo, reply: dict[str, Any], root: Path) -> Finding:
-    message = f"{target.function} is not thread-safe: {reply['race']} ({reply['call']})"
-    return make_finding(RaceUnderThreads.meta, target, root, message, "race", input=reply["call"], oracle="threads-vs-sequential",
-                        difference=reply["race"], attempt=str(reply["attempt"]))
+    tasks = "asyncio tasks" in reply["call"]
+    message = (f"{target.function} is not safe under {'concurrent tasks' if tasks else 'threads'}: "
+               f"{reply['race']} ({reply['call']})")
+    properties = {"input": reply["call"], "oracle": "tasks-vs-sequential" if tasks else "threads-vs-sequential",
+                  "difference": reply["race"], "attempt": str(reply["attempt"])}
+    if reply.get("interleaving"):
+        message += f"; interleaving: {reply['interleaving']}"
+        properties["interleaving"] = reply["interleaving"]
+    return make_finding(RaceUnderThreads.meta, target, root, message, "race", None, **properties)
 
 
 def from_growth(target: TargetInfo, growth: Any, parameters: list[str], points: list[list[float]],

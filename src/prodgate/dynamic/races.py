@@ -1,32 +1,44 @@
-"""Race probes, run in the sandbox child: many threads against sequential runs of the same calls.
+"""Race probes, run in the sandbox child: concurrent calls against sequential runs of the same calls.
 
 A candidate touches shared state (``targets.shared_state``): it rebinds a module global,
 mutates a module-level container, or is a method that assigns attributes (one instance is
-shared by the threads). The probe runs ``THREADS x CALLS`` identical calls twice sequentially
-(from fresh state: the module is re-imported, the instance rebuilt) and, with the interpreter's
-switch interval cut to a microsecond so threads interleave inside the function, up to
-``ATTEMPTS`` times from threads. A result multiset, an exception or a final state (module
-globals or instance attributes) that no sequential run produced is a race. Functions whose two
-sequential runs already differ (clocks, randomness) are not judged.
+shared by the callers). The probe runs the same calls twice sequentially (from fresh state: the
+module is re-imported, the instance rebuilt) and then concurrently; a result multiset, an
+exception or a final state (module globals or instance attributes) that no sequential run
+produced is a race. Functions whose two sequential runs already differ (clocks, randomness) are
+not judged.
+
+Plain functions run as ``THREADS x CALLS`` calls from threads, with the interpreter's switch
+interval cut to a microsecond so threads interleave inside the function, up to ``ATTEMPTS``
+times. Async functions run as concurrent asyncio tasks, whose interleaving at ``await`` points
+is deterministic: the probe tries 2, 4 and 8 tasks of one call each, then ``THREADS x CALLS``,
+and for the smallest run that breaks it records which task ran which line of the function, in
+order (the interleaving).
 """
 
 from __future__ import annotations
 
+import asyncio
 import importlib
+import inspect
 import random
 import sys
 import threading
+import types
 from collections import Counter
-from types import ModuleType
+from collections.abc import Callable, Coroutine
+from types import FrameType, ModuleType
 from typing import Any
 
 from prodgate.dynamic.pysource import call_source
 from prodgate.dynamic.samples import constructor_arguments, scalar
-from prodgate.dynamic.targets import Target, import_module, targets_of
+from prodgate.dynamic.targets import Target, codes_of, import_module, targets_of
 from prodgate.dynamic.worker import CallRecorder
 
 THREADS, CALLS, ATTEMPTS = 8, 200, 20
+TASK_SHAPES = ((2, 1), (4, 1), (8, 1), (THREADS, CALLS))
 STATE_REPR = 300
+Outcome = tuple[Counter[str], Counter[str], dict[str, str]]
 
 
 def _snapshot(module: ModuleType, instance: Any) -> dict[str, str]:
@@ -37,6 +49,46 @@ def _snapshot(module: ModuleType, instance: Any) -> dict[str, str]:
         if not name.startswith("__") and isinstance(value, (int, float, str, list, dict, set, tuple)) and not isinstance(value, bool):
             state[name] = repr(value)[:STATE_REPR]
     return state
+
+
+class Interleaving:
+    """Records, while installed, which asyncio task ran which line of the target's code."""
+
+    def __init__(self, code: types.CodeType):
+        # Matched by place, not identity: every fresh run re-imports the module and makes new code objects.
+        self.codes = {(c.co_filename, c.co_firstlineno, c.co_name) for c in codes_of(code)}
+        self.steps: list[tuple[str, int]] = []
+
+    def _line(self, frame: FrameType, event: str, arg: Any) -> Callable[..., Any] | None:
+        if event == "line":
+            task = asyncio.current_task()
+            self.steps.append((task.get_name() if task else "main", frame.f_lineno))
+        return self._line
+
+    def _call(self, frame: FrameType, event: str, arg: Any) -> Callable[..., Any] | None:
+        code = frame.f_code
+        return self._line if (code.co_filename, code.co_firstlineno, code.co_name) in self.codes else None
+
+    def __enter__(self) -> Interleaving:
+        sys.settrace(self._call)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        sys.settrace(None)
+
+    def describe(self) -> str:
+        """``task 1: lines 12-13; task 2: lines 12-13; task 1: line 14; ...``"""
+        runs: list[tuple[str, list[int]]] = []
+        for task, line in self.steps:
+            if runs and runs[-1][0] == task:
+                runs[-1][1].append(line)
+            else:
+                runs.append((task, [line]))
+        parts = []
+        for task, lines in runs:
+            span = f"line {lines[0]}" if min(lines) == max(lines) else f"lines {min(lines)}-{max(lines)}"
+            parts.append(f"{task}: {span}")
+        return "; ".join(parts)
 
 
 class Probe:
@@ -66,7 +118,7 @@ class Probe:
             except Exception as exc:
                 errors.append(type(exc).__name__)
 
-    def run(self, threaded: bool) -> tuple[Counter[str], Counter[str], dict[str, str]]:
+    def run(self, threaded: bool) -> Outcome:
         module, instance, function = self._fresh()
         results: list[str] = []
         errors: list[str] = []
@@ -86,21 +138,75 @@ class Probe:
                 self._one(function, results, errors)
         return Counter(results), Counter(errors), _snapshot(module, instance)
 
+    async def _task(self, function: Callable[..., Coroutine[Any, Any, Any]], calls: int,
+                    results: list[str], errors: list[str]) -> None:
+        for _ in range(calls):
+            try:
+                results.append(repr(await function(**self.args))[:STATE_REPR])
+            except Exception as exc:
+                errors.append(type(exc).__name__)
 
-def _difference(sequential: tuple[Counter[str], Counter[str], dict[str, str]],
-                threaded: tuple[Counter[str], Counter[str], dict[str, str]]) -> str | None:
+    def run_tasks(self, tasks: int, calls: int, concurrent: bool, trace: Interleaving | None = None) -> Outcome:
+        module, instance, function = self._fresh()
+        results: list[str] = []
+        errors: list[str] = []
+
+        async def main() -> None:
+            if concurrent:
+                await asyncio.gather(*(asyncio.create_task(self._task(function, calls, results, errors), name=f"task {i}")
+                                       for i in range(1, tasks + 1)))
+            else:
+                for i in range(1, tasks + 1):
+                    await asyncio.create_task(self._task(function, calls, results, errors), name=f"task {i}")
+
+        if trace is None:
+            asyncio.run(main())
+        else:
+            with trace:
+                asyncio.run(main())
+        return Counter(results), Counter(errors), _snapshot(module, instance)
+
+
+def _difference(sequential: Outcome, concurrent: Outcome, by: str = "threads") -> str | None:
     results, errors, state = sequential
-    t_results, t_errors, t_state = threaded
+    t_results, t_errors, t_state = concurrent
     if t_errors != errors:
-        return f"threads raised {dict(t_errors - errors) or dict(t_errors)}; sequential calls raised {dict(errors) or 'nothing'}"
+        return f"{by} raised {dict(t_errors - errors) or dict(t_errors)}; sequential calls raised {dict(errors) or 'nothing'}"
     if t_state != state:
         changed = sorted(k for k in set(state) | set(t_state) if state.get(k) != t_state.get(k))
         name = changed[0]
-        return f"final {name} is {t_state.get(name)} after threads, {state.get(name)} after sequential calls"
+        return f"final {name} is {t_state.get(name)} after {by}, {state.get(name)} after sequential calls"
     if t_results != results:
         repeated = [r for r, count in (t_results - results).items()][:3]
-        return f"threads returned {len(t_results)} distinct results instead of {len(results)}, e.g. {', '.join(repeated)}"
+        return f"{by} returned {len(t_results)} distinct results instead of {len(results)}, e.g. {', '.join(repeated)}"
     return None
+
+
+def _race_threads(probe: Probe, shown: str) -> dict[str, Any]:
+    call = f"{THREADS} threads x {CALLS} calls of {shown}"
+    first, second = probe.run(threaded=False), probe.run(threaded=False)
+    if first != second:
+        return {"skipped": "sequential runs differ (clock or randomness); not judged"}
+    for attempt in range(1, ATTEMPTS + 1):
+        broken = _difference(first, probe.run(threaded=True))
+        if broken:
+            return {"race": broken, "call": call, "attempt": attempt}
+    return {"race": None}
+
+
+def _race_tasks(probe: Probe, shown: str) -> dict[str, Any]:
+    for attempt, (tasks, calls) in enumerate(TASK_SHAPES, start=1):
+        first, second = probe.run_tasks(tasks, calls, concurrent=False), probe.run_tasks(tasks, calls, concurrent=False)
+        if first != second:
+            return {"skipped": "sequential runs differ (clock or randomness); not judged"}
+        broken = _difference(first, probe.run_tasks(tasks, calls, concurrent=True), "concurrent tasks")
+        if broken:
+            trace = Interleaving(inspect.unwrap(probe.target.function).__code__)
+            if _difference(first, probe.run_tasks(tasks, calls, concurrent=True, trace=trace), "concurrent tasks") != broken:
+                trace.steps.clear()  # tracing changed the outcome: no interleaving to show
+            call = f"{tasks} asyncio tasks x {calls} call{'s' if calls > 1 else ''} of {shown}"
+            return {"race": broken, "call": call, "attempt": attempt, "interleaving": trace.describe()}
+    return {"race": None}
 
 
 def race_in_child(payload: dict[str, Any], recorder: CallRecorder) -> dict[str, Any]:
@@ -109,14 +215,8 @@ def race_in_child(payload: dict[str, Any], recorder: CallRecorder) -> dict[str, 
     found = [t for t in targets_of(module) if t.qualname == payload["qualname"]]
     if not found or found[0].skipped:
         return {"skipped": "not fuzzable"}
-    probe = Probe(found[0], recorder)
-    call = f"{THREADS} threads x {CALLS} calls of {call_source(found[0].qualname, [], probe.args).text}"
-    with recorder.calling({"phase": "race", "call": call[:2000]}):
-        first, second = probe.run(threaded=False), probe.run(threaded=False)
-        if first != second:
-            return {"skipped": "sequential runs differ (clock or randomness); not judged"}
-        for attempt in range(1, ATTEMPTS + 1):
-            broken = _difference(first, probe.run(threaded=True))
-            if broken:
-                return {"race": broken, "call": call, "attempt": attempt}
-    return {"race": None}
+    target = found[0]
+    probe = Probe(target, recorder)
+    shown = call_source(target.qualname, [], probe.args).text
+    with recorder.calling({"phase": "race", "call": f"concurrent calls of {shown}"[:2000]}):
+        return _race_tasks(probe, shown) if target.is_async else _race_threads(probe, shown)

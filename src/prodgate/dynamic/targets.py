@@ -86,11 +86,12 @@ class Target:
 MUTABLE = (list, dict, set, bytearray, collections.deque)
 
 
-def _codes(code: types.CodeType) -> Iterator[types.CodeType]:
+def codes_of(code: types.CodeType) -> Iterator[types.CodeType]:
+    """``code`` and every code object nested in it (comprehensions, inner functions, lambdas)."""
     yield code
     for const in code.co_consts:
         if isinstance(const, types.CodeType):
-            yield from _codes(const)
+            yield from codes_of(const)
 
 
 def shared_state(target: Target) -> bool:
@@ -100,7 +101,7 @@ def shared_state(target: Target) -> bool:
     if code is None:
         return False
     names = vars(target.module)
-    for inner in _codes(code):
+    for inner in codes_of(code):
         for instruction in dis.get_instructions(inner):
             if instruction.opname in ("STORE_GLOBAL", "DELETE_GLOBAL"):
                 return True

@@ -10,8 +10,9 @@ class RaceUnderThreads(Rule):
     ## What it does
     Proves that a function or method that touches shared state gives results under concurrency
     that no sequential order gives. Functions using a module global, a module-level container
-    or the attributes of their instance run from many threads; a result, an exception or a
-    final state that no sequential run of the same calls produces is the proof.
+    or the attributes of their instance run from many threads (async ones as many concurrent
+    asyncio tasks, with the interleaving of their lines that broke them); a result, an
+    exception or a final state that no sequential run of the same calls produces is the proof.
 
     ## Why is this bad
     A read-modify-write of shared state without a lock loses updates once a web server runs
