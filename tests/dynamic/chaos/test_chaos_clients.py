@@ -245,6 +245,7 @@ def test_botocore_faults_are_what_botocore_raises_or_returns(
         else:  # botocore's JSON parser drops a body it cannot parse: the item is simply missing
             assert getattr(calls, function)(*args) is None
     assert dict(state.calls) == {("test", "botocore", site): 1}
+    assert state.targets == {("botocore", site): {"s3.GetObject" if service == "s3" else "dynamodb.GetItem"}}
     assert len(state.records["test"].injections) == 1
     assert getattr(calls, function)(*args) in (b"paid", {"id": {"S": "order-1"}, "status": {"S": "paid"}})
 

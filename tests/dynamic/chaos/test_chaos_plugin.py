@@ -159,6 +159,7 @@ def test_recording_gives_each_call_its_project_call_site(project: Path) -> None:
     calls = {(c["test"].split("::")[1], c["client"], c["site"]) for c in run.payload["calls"]}
     assert calls == {("test_fetch", "requests", "app/calls.py:5"), ("test_tables", "sqlite3", "app/calls.py:20"),
                      ("test_fetch_async", "aiohttp", "app/calls.py:26"), ("test_read_object", "botocore", "app/calls.py:30")}
+    assert run.payload["targets"] == [{"client": "botocore", "site": "app/calls.py:30", "targets": ["s3.GetObject"]}]
     assert {entry["outcome"] for entry in run.payload["runs"][""].values()} == {"passed"}
 
 
@@ -213,3 +214,17 @@ def test_a_child_that_swallows_the_deadline_is_killed_and_the_remaining_faults_r
     assert ("PG951", "slow-response") in found and ("PG951", "connect-timeout") in found
     assert ("PG950", "http-500") not in found and ("PG951", "http-500") not in found
     assert not result.diagnostics
+
+
+def test_aiohttp_and_boto3_faults_are_judged_and_name_the_aws_operation(project: Path) -> None:
+    plan = FaultPlan(faults=("connect-timeout", "http-503"), sites=("app/calls.py:26", "app/calls.py:30"), deadline=5.0)
+    result = chaos(project, ["-k", "fetch_async or read_object"], plan)
+    found = {(f.rule, f.properties["site"], f.properties["fault"], f.properties["exception"], f.properties.get("target"))
+             for f in result.findings}
+    assert found == {
+        ("PG950", "app/calls.py:26", "connect-timeout", "aiohttp.client_exceptions.ConnectionTimeoutError", None),
+        # aiohttp's json() reads the 503's JSON error body without looking at the status.
+        ("PG953", "app/calls.py:26", "http-503", "AssertionError", None),
+        ("PG950", "app/calls.py:30", "connect-timeout", "botocore.exceptions.ConnectTimeoutError", "s3.GetObject"),
+        ("PG950", "app/calls.py:30", "http-503", "botocore.exceptions.ClientError", "s3.GetObject"),
+    }

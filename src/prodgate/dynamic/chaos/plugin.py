@@ -158,6 +158,8 @@ class ChaosSession:
         return {"version": FORMAT_VERSION, "root": self.state.locator.root,
                 "calls": [{"test": test, "client": client, "site": site, "count": count}
                           for (test, client, site), count in sorted(self.state.calls.items())],
+                "targets": [{"client": client, "site": site, "targets": sorted(targets)}
+                            for (client, site), targets in sorted(self.state.targets.items())],
                 "runs": self.runs}
 
 

@@ -45,6 +45,8 @@ class Pair:
     site: str
     fault: str
     tests: tuple[str, ...]
+    target: str = ""
+    """What the calls at the site address, when the client names it (``s3.GetObject``)."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,8 @@ class Recording:
     calls: dict[tuple[str, str], int]
     """(site, test) -> calls."""
     failing: tuple[str, ...]
+    targets: dict[str, set[str]]
+    """site -> what the calls there address, for clients that name it (``s3.GetObject``)."""
 
 
 def _last_line(text: str) -> str:
@@ -76,7 +80,10 @@ def record(python: str, root: Path, pytest_args: Sequence[str]) -> Recording:
             continue
         sites[call["site"]].add(call["client"])
         calls[(call["site"], call["test"])] += call["count"]
-    return Recording(dict(sites), dict(calls), failing)
+    targets: dict[str, set[str]] = defaultdict(set)
+    for entry in run.payload.get("targets", []):
+        targets[entry["site"]].update(entry["targets"])
+    return Recording(dict(sites), dict(calls), failing, dict(targets))
 
 
 def plan_pairs(recording: Recording, plan: FaultPlan) -> list[Pair]:
@@ -86,7 +93,8 @@ def plan_pairs(recording: Recording, plan: FaultPlan) -> list[Pair]:
             continue
         faults = {f for client in recording.sites[site] for f in applicable(client)}
         tests = tuple(sorted(t for (s, t) in recording.calls if s == site))
-        pairs.extend(Pair(site, fault, tests) for fault in plan.faults_for(site) if fault in faults)
+        target = ", ".join(sorted(recording.targets.get(site, ())))
+        pairs.extend(Pair(site, fault, tests, target) for fault in plan.faults_for(site) if fault in faults)
     return pairs
 
 
@@ -112,7 +120,7 @@ def _finding(meta: Any, root: Path, pair: Pair, test: str, message: str, **prope
         path=path, line=line, column=1, end_line=line, end_column=1, message=message, cwe=meta.cwe,
         fingerprint=fingerprint(meta.code, path, pair.fault, _line_text(root, pair.site), 0),
         properties=Properties({"fault": pair.fault, "test": test, "site": pair.site, "reproduce": reproduce,
-                               **properties}))
+                               **({"target": pair.target} if pair.target else {}), **properties}))
 
 
 def findings_for(pair: Pair, tests: dict[str, Any], recording: Recording, plan: FaultPlan,

@@ -69,6 +69,8 @@ class ChaosState:
         self.test = ""
         self.calls: Counter[tuple[str, str, str]] = Counter()
         """(test, client, site) -> number of calls."""
+        self.targets: dict[tuple[str, str], set[str]] = {}
+        """(client, site) -> what the calls there address, for clients that name it (``s3.GetObject``)."""
         self.records: dict[str, TestRecord] = {}
         self._depth: ContextVar[int] = ContextVar("prodgate_chaos_depth", default=0)
         self._handed: ContextVar[HandedFault | None] = ContextVar("prodgate_chaos_handed", default=None)
@@ -85,12 +87,13 @@ class ChaosState:
         return self.records.get(self.test)
 
     @contextmanager
-    def boundary(self, client: str) -> Iterator[str | None]:
-        """Around one outbound call through ``client``: yields the fault to inject, or None."""
+    def boundary(self, client: str, target: str | None = None) -> Iterator[str | None]:
+        """Around one outbound call through ``client`` (addressing ``target``, when the client names
+        one): yields the fault to inject, or None."""
         depth = self._depth.get()
         token = self._depth.set(depth + 1)
         try:
-            yield self._enter(client) if depth == 0 else None
+            yield self._enter(client, target) if depth == 0 else None
         finally:
             self._depth.reset(token)
 
@@ -107,13 +110,15 @@ class ChaosState:
         handed = self._handed.get()
         return handed if handed is not None and handed.client == client else None
 
-    def _enter(self, client: str) -> str | None:
+    def _enter(self, client: str, target: str | None) -> str | None:
         if not self.test:
             return None
         site = self.locator.site(sys._getframe(1))
         if site is None:
             return None
         self.calls[(self.test, client, site)] += 1
+        if target is not None:
+            self.targets.setdefault((client, site), set()).add(target)
         armed = self.armed
         if armed is None or armed.site != site or armed.fault not in applicable(client):
             return None

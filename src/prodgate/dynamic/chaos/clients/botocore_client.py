@@ -1,7 +1,8 @@
 """boto3/botocore: calls recorded at ``BaseClient._make_api_call``, faults injected in urllib3.
 
-botocore sends each attempt through urllib3, so the fault is handed down to the urllib3 boundary
-(``urllib3_client``) and botocore's own code turns it into what it raises for a real failure: ``ConnectTimeoutError``,
+The call's target is the service and operation (``s3.GetObject``). botocore sends each attempt
+through urllib3, so the fault is handed down to the urllib3 boundary (``urllib3_client``) and
+botocore's own code turns it into what it raises for a real failure: ``ConnectTimeoutError``,
 ``EndpointConnectionError`` (DNS), ``ConnectionClosedError`` (reset), ``ReadTimeoutError``, or a
 ``ClientError`` parsed from the answer. Its retries (retry mode, ``max_attempts``, backoff) run
 against the fault inside the one recorded call. Error answers are worded as AWS words them for
@@ -74,7 +75,7 @@ def install(state: ChaosState) -> list[Undo]:
 
     def make_api_call(self: Any, operation_name: str, api_params: Any) -> Any:
         model = self.meta.service_model
-        with state.boundary("botocore") as fault:
+        with state.boundary("botocore", f"{model.service_name}.{operation_name}") as fault:
             if fault is None:
                 return original(self, operation_name, api_params)
             answer = aws_answer(fault, model.service_name, model.protocol)
