@@ -3,12 +3,15 @@
     python benchmarks/bench_precision.py /tmp/corpus/requests /tmp/corpus/flask /tmp/corpus/django-5.2.19
     python benchmarks/bench_precision.py --markdown DIR ...      # the same tables as markdown
     python benchmarks/bench_precision.py --findings out.jsonl DIR ...   # every finding, to judge by hand
+    python benchmarks/bench_precision.py --sample 30 --taint-sample 20 DIR ...   # what to judge
 
 Each path is one corpus (an unpacked repository or sdist), scanned whole with
 `prodgate check --format json --no-cache`. Printed per corpus and overall: lines, findings,
 findings/KLOC, taint findings and taint findings/KLOC; then findings per rule. A taint finding is
 one of a `security.*` rule that carries a source-to-sink path (`flow`): only the taint engine
 reports flows. Mature libraries are mostly correct code, so a high density here is mostly noise.
+A sample is systematic (evenly spaced over the findings in report order), so the same tree gives
+the same findings to judge.
 """
 
 from __future__ import annotations
@@ -82,6 +85,11 @@ def rows(corpora: list[Corpus]) -> tuple[list[list[str]], list[list[str]]]:
     return density, rules
 
 
+def sample(findings: list[dict[str, Any]], size: int) -> list[list[str]]:
+    chosen = [findings[i * len(findings) // size] for i in range(size)] if len(findings) > size else findings
+    return [[str(n), f["rule"], f"{f['corpus']}/{f['path']}:{f['line']}", f["message"]] for n, f in enumerate(chosen, 1)]
+
+
 def render(header: list[str], body: list[list[str]], markdown: bool) -> str:
     if markdown:
         lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
@@ -95,6 +103,8 @@ def main() -> None:
     parser.add_argument("corpora", nargs="+", type=Path, help="one directory per corpus")
     parser.add_argument("--markdown", action="store_true", help="print markdown tables")
     parser.add_argument("--findings", type=Path, help="write every finding (with its corpus) as JSON lines")
+    parser.add_argument("--sample", type=int, default=0, help="print this many findings to judge by hand")
+    parser.add_argument("--taint-sample", type=int, default=0, help="print this many taint findings to judge by hand")
     args = parser.parse_args()
     corpora = [scan(path) for path in args.corpora]
     density, rules = rows(corpora)
@@ -104,11 +114,15 @@ def main() -> None:
     unanalysed = sum(c.unanalysed for c in corpora)
     if unanalysed:
         print(f"\n{unanalysed} file(s) could not be analysed (see `prodgate check` diagnostics)")
+    findings = [{"corpus": c.name, **f} for c in corpora for f in c.findings]
+    for title, size, pool in (("findings", args.sample, findings),
+                              ("taint findings", args.taint_sample, [f for f in findings if is_taint(f)])):
+        if size:
+            print(f"\nsample of {title} to judge:")
+            print(render(["#", "rule", "location", "message"], sample(pool, size), args.markdown))
     if args.findings:
         with args.findings.open("w") as out:
-            for corpus in corpora:
-                for finding in corpus.findings:
-                    out.write(json.dumps({"corpus": corpus.name, **finding}) + "\n")
+            out.writelines(json.dumps(finding) + "\n" for finding in findings)
 
 
 if __name__ == "__main__":
