@@ -95,3 +95,35 @@ def test_the_network_guard_can_be_lifted(project: Project, tmp_path: Path) -> No
     assert by_function(blocked) == {}  # the function handles the PermissionError itself
     allowed = run_fuzz(root / "net.py", root, QUICK.with_overrides(allow_network=True))
     assert allowed.findings == ()
+
+
+def test_an_input_that_kills_the_process_is_shrunk_to_the_smallest_one(project: Project) -> None:
+    root = project({"settle.py": '''
+        import ctypes
+        import os
+
+
+        def settle(amounts: list[int]) -> int:
+            total = 0
+            for amount in amounts:
+                if amount > 100:
+                    os._exit(0)  # even a clean exit status inside the call is a death
+                total += amount
+            return total
+
+
+        def render(labels: list[str]) -> str:
+            for label in labels:
+                if len(label) > 3:
+                    ctypes.string_at(0)  # reads address 0: SIGSEGV
+            return ",".join(labels)
+    '''})
+    result = run_fuzz(root / "settle.py", root)
+    assert by_function(result) == {"settle": [("PG901", "process-died")], "render": [("PG901", "process-died")]}
+    inputs = {f.properties["function"]: f.properties["input"] for f in result.findings}
+    # The first deaths were on settle(amounts=[3153863313]) and a six-label list; the edge strategy's
+    # first integer past 100 is 2**31 - 1.
+    assert inputs == {"settle:settle": "settle(amounts=[2147483647])", "settle:render": "render(labels=['0000'])"}
+    render = next(f for f in result.findings if f.properties["function"] == "settle:render")
+    assert "SIGSEGV" in render.message
+    assert result.diagnostics == ()

@@ -74,6 +74,9 @@ def from_failure(target: TargetInfo, failure: dict[str, Any], root: Path) -> Fin
     common = {"input": call, "oracle": verdict["rule"], "exception": failure["exception"],
               "error": failure["message"], "raised_at": raised_at, "imports": ",".join(failure["imports"]),
               "exact_input": "yes" if failure["exact"] else "no", "examples": str(failure["examples_to_find"])}
+    if verdict["rule"] in DEATHS:
+        return _death(target, root, verdict["rule"], call, failure["message"], exact_input=common["exact_input"],
+                      imports=common["imports"], examples=common["examples"])
     if verdict["rule"] == "network-blocked":
         meta, message = NetworkAccessWhileFuzzing.meta, f"{target.function} opens a network connection on {_preview(call)}, which the sandbox blocks; inject the client so it can be tested without a network"
     elif verdict["category"] == "dynamic.hang":
@@ -109,20 +112,29 @@ def from_growth(target: TargetInfo, growth: Any, parameters: list[str], points: 
                         predicted_seconds=f"{predicted:.3f}", production_size=str(production_size), measured=measured)
 
 
+DEATHS = ("wall-timeout", "runaway-output", "process-died")
+
+
+def died_in_call(outcome: ChildOutcome) -> bool:
+    """Whether the child stopped inside a call of user code (rather than while importing or setting up)."""
+    return bool(outcome.last_call and outcome.last_call.get("phase") == "call")
+
+
+def _death(target: TargetInfo, root: Path, oracle: str, call: str, how: str, **common: str) -> Finding:
+    """A finding for a call that hung past every limit or took the sandbox process down."""
+    if oracle == "wall-timeout":
+        meta, message = HangOnHintedInput.meta, f"{target.function} does not return on {_preview(call)}: the sandbox process {how}"
+    else:
+        meta, message = CrashOnHintedInput.meta, f"{target.function} takes the process down on {_preview(call)}: it {how}"
+    return make_finding(meta, target, root, message, oracle, None, input=call, oracle=oracle, exception="", error=how, **common)
+
+
 def from_outcome(target: TargetInfo, outcome: ChildOutcome, root: Path) -> Finding | Diagnostic:
     """A finding when the child died inside a call of the target, else a diagnostic saying what happened."""
     call = (outcome.last_call or {}).get("call")
-    if outcome.last_call and outcome.last_call.get("phase") == "call" and call:
-        common = {"input": call, "exception": "", "error": outcome.describe(), "imports": "",
-                  "exact_input": "yes", "examples": ""}
-        if outcome.status == "timeout":
-            return make_finding(HangOnHintedInput.meta, target, root,
-                                f"{target.function} does not return on {_preview(call)}: the sandbox process {outcome.describe()}",
-                                "wall-timeout", oracle="wall-timeout", **common)
-        oracle = "runaway-output" if outcome.status == "output-limit" else "process-died"
-        return make_finding(CrashOnHintedInput.meta, target, root,
-                            f"{target.function} takes the process down on {_preview(call)}: it {outcome.describe()}",
-                            oracle, oracle=oracle, **common)
+    if died_in_call(outcome) and call:
+        oracle = {"timeout": "wall-timeout", "output-limit": "runaway-output"}.get(outcome.status, "process-died")
+        return _death(target, root, oracle, call, outcome.describe(), exact_input="yes", imports="", examples="")
     phase = (outcome.last_call or {}).get("phase", "setup")
     tail = " ".join(outcome.output_tail.strip().splitlines()[-1:])[:300]
     return Diagnostic(relative(target.path, root), "fuzz-error",

@@ -26,7 +26,8 @@ from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 from hypothesis.errors import HypothesisException
 
-from prodgate.dynamic.oracle import Frame, RaisedError, Verdict, classify, hang_verdict
+from prodgate.dynamic.isolation import death_of
+from prodgate.dynamic.oracle import CRASH, HANG, Frame, RaisedError, Verdict, classify, hang_verdict
 from prodgate.dynamic.pysource import call_source
 from prodgate.dynamic.strategies import class_fields, for_hint
 from prodgate.dynamic.targets import Target, import_module, targets_of
@@ -43,6 +44,10 @@ class CallTimeout(Exception):
 
 class _BudgetSpent(BaseException):
     """Stops Hypothesis when the function's time budget is used up (a BaseException it lets through)."""
+
+
+class _ProcessDeath(Exception):
+    """A call killed its (forked) process; raised so Hypothesis shrinks the input that did it."""
 
 
 class _Escaped(Exception):
@@ -194,6 +199,9 @@ class Fuzzer:
         self.failures: dict[tuple[str, ...], Failure] = {}
         self.examples = 0
         self.slow_on_large = 0
+        # Set when an earlier child died inside a call: every call first runs in a fork, so the death can be shrunk.
+        self.isolate = bool(payload.get("isolate"))
+        self.output_bytes = int(payload.get("output_bytes", 0))
 
     def _record(self, key: tuple[str, ...], verdict: Verdict, call: Call, exception: str, message: str,
                 where: tuple[str, int]) -> None:
@@ -209,6 +217,8 @@ class Fuzzer:
             raise _BudgetSpent
         self.examples += 1
         text, _, _ = call.source(self.target)
+        if self.isolate:
+            self._check_isolated(call)
         try:
             with self.recorder.calling({"phase": "call", "call": text[:20000]}), alarm(self.limit):
                 invoke(self.target, call)
@@ -234,6 +244,22 @@ class Fuzzer:
             if isinstance(exc, Exception):
                 raise
             raise _Escaped(repr(exc)) from None
+
+    def _check_isolated(self, call: Call) -> None:
+        def work() -> None:
+            with alarm(self.limit):
+                invoke(self.target, call)
+
+        death = death_of(work, self.limit * 3, self.output_bytes)
+        if death is None:
+            return
+        if death.status == "timeout":
+            verdict = Verdict(True, HANG, "wall-timeout", "the call swallows the per-call alarm and never returns")
+        else:
+            oracle = "runaway-output" if death.status == "output-limit" else "process-died"
+            verdict = Verdict(True, CRASH, oracle, f"the call takes the process down: it {death.describe()}")
+        self._record((verdict.rule,), verdict, call, "", death.describe(), (self.target.path, self.target.line))
+        raise _ProcessDeath(death.describe())
 
     def _still_hangs(self, failure: Failure) -> bool:
         namespace: dict[str, Any] = {}

@@ -20,6 +20,7 @@ from prodgate.core.finding import Diagnostic, Finding, Severity
 from prodgate.core.result import RunResult
 from prodgate.dynamic.findings import (
     TargetInfo,
+    died_in_call,
     from_failure,
     from_growth,
     from_outcome,
@@ -80,6 +81,12 @@ def _fuzz_one(target: TargetInfo, settings: FuzzSettings, root: Path, home: str)
     }
     wall = settings.time_budget + 6 * settings.call_timeout_ms / 1000 + STARTUP_SECONDS
     outcome: ChildOutcome = run_in_sandbox("fuzz", payload, _limits(settings, wall))
+    if outcome.reply is None and died_in_call(outcome):
+        # Fuzz again with every call in a fork, so the input that kills the process can be shrunk.
+        isolated = run_in_sandbox("fuzz", {**payload, "isolate": True, "output_bytes": settings.output_limit_kb * 1024},
+                                  _limits(settings, wall))
+        if isolated.reply is not None and isolated.reply.get("failures"):
+            outcome = isolated
     if outcome.reply is None:
         made = from_outcome(target, outcome, root)
         return ([made], [], 0) if isinstance(made, Finding) else ([], [made], 0)
