@@ -101,3 +101,19 @@ def test_value_of_follows_name_chains() -> None:
             scopes.bind(name, binding)
     value = scopes.value_of(ast.Name("t"))
     assert isinstance(value, ast.Call) and scopes.qualname_of(value.func) == "requests.Session"
+
+
+def test_standard_modules_resolve_in_snippets_whose_imports_were_cut_off() -> None:
+    seen = resolve_all_calls('''
+        def backup(folder, shell):
+            os.system("tar czf b.tgz " + folder)
+            shell.run(folder)
+            sh.run(folder)
+
+        def replay(subprocess):
+            subprocess.run("ls")
+    ''')
+    assert seen[3] == "os.system"
+    assert seen[4] is None
+    assert seen[5] is None
+    assert seen[8] is None

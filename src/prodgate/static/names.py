@@ -14,6 +14,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 BUILTINS = frozenset(dir(builtins))
+# Standard modules a snippet refers to by name when its imports were cut off (code pasted out of a
+# larger file): with no binding anywhere, ``os.system`` can only mean the module.
+IMPLICIT_MODULES = frozenset({
+    "os", "sys", "subprocess", "hashlib", "hmac", "pickle", "marshal", "random", "shlex", "ssl", "socket",
+    "tempfile", "shutil",
+})
 
 
 @dataclass(slots=True)
@@ -142,7 +148,7 @@ class Scopes:
         if isinstance(expr, ast.Name):
             binding = self.lookup(expr.id)
             if binding is None:
-                return expr.id if expr.id in BUILTINS else None
+                return expr.id if expr.id in BUILTINS or expr.id in IMPLICIT_MODULES else None
             if binding.kind in ("import", "def", "class"):
                 return binding.qualname
             return None
