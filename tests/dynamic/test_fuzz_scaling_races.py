@@ -153,3 +153,33 @@ def test_async_lost_updates_are_races_among_tasks_with_their_interleaving(projec
     assert "final _balance is" in race.properties["difference"]
     # Both tasks read the balance and await (lines 15-16) before either writes it back (line 17).
     assert race.properties["interleaving"] == "task 1: lines 15-16; task 2: lines 15-16; task 1: lines 17-18; task 2: lines 17-18"
+
+
+MEMORY_SOURCE = '''
+def reachable_pairs(edges: list[tuple[int, int]]) -> int:
+    size = len(edges)
+    matrix = bytearray(size * size)  # one byte per pair of nodes
+    for a, b in edges:
+        matrix[(a % size) * size + b % size] = 1
+    return sum(matrix)
+
+
+def out_degrees(edges: list[tuple[int, int]]) -> dict[int, int]:
+    degrees: dict[int, int] = {}
+    for a, _ in edges:
+        degrees[a] = degrees.get(a, 0) + 1
+    return degrees
+'''
+
+
+def test_peak_memory_that_grows_quadratically_past_its_budget_is_a_finding(project: Project) -> None:
+    root = project({"graph.py": MEMORY_SOURCE})
+    result = run_fuzz(root / "graph.py", root, QUICK.with_overrides(scaling=True))
+    memory = [f for f in result.findings if f.properties.get("oracle") == "memory-growth-fit"]
+    assert [f.properties["function"] for f in memory] == ["graph:reachable_pairs"]
+    assert memory[0].properties["growth"] == "quadratic"
+    assert int(memory[0].properties["predicted_bytes"]) > 1024**3  # 100,000**2 bytes is 9.3 GiB
+    assert "peak memory grows quadratic" in memory[0].message
+    assert "graph:out_degrees" not in {f.properties["function"] for f in result.findings}
+    roomy = run_fuzz(root / "graph.py", root, QUICK.with_overrides(scaling=True, scaling_memory_budget_mb=20_000))
+    assert not [f for f in roomy.findings if f.properties.get("oracle") == "memory-growth-fit"]

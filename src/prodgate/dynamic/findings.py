@@ -99,17 +99,26 @@ def from_race(target: TargetInfo, reply: dict[str, Any], root: Path) -> Finding:
     return make_finding(RaceUnderThreads.meta, target, root, message, "race", None, **properties)
 
 
-def from_growth(target: TargetInfo, growth: Any, parameters: list[str], points: list[list[float]],
-                production_size: int, budget_seconds: float, root: Path) -> Finding:
-    """A scaling finding from a fitted ``scaling.Growth``."""
+def from_growth(target: TargetInfo, growth: Any, resource: str, parameters: list[str], points: list[list[float]],
+                production_size: int, budget: float, root: Path) -> Finding:
+    """A scaling finding from a fitted ``scaling.Growth`` of ``resource`` (``time`` in seconds or ``memory`` in bytes)."""
     predicted = growth.predict(production_size)
     grown = ", ".join(parameters)
-    message = (f"{target.function} time grows {growth.model} in the size of {grown} (n^{growth.slope:.1f}, "
-               f"R^2 {growth.r2:.2f}): about {predicted:,.1f} s at {production_size:,} items, budget {budget_seconds:g} s")
-    measured = ";".join(f"{int(n)}:{t:.6f}" for n, t, _ in points)
-    return make_finding(SuperLinearScaling.meta, target, root, message, f"scaling:{growth.model}", input=f"len({grown}) = n",
-                        oracle="growth-fit", growth=growth.model, exponent=f"{growth.slope:.2f}", r2=f"{growth.r2:.3f}",
-                        predicted_seconds=f"{predicted:.3f}", production_size=str(production_size), measured=measured)
+    fit = f"{growth.model} in the size of {grown} (n^{growth.slope:.1f}, R^2 {growth.r2:.2f})"
+    if resource == "memory":
+        message = (f"{target.function} peak memory grows {fit}: about {predicted / 1024**2:,.0f} MiB at "
+                   f"{production_size:,} items, budget {budget / 1024**2:,.0f} MiB")
+        measured = ";".join(f"{int(n)}:{int(b)}" for n, _, b in points)
+        cost = {"oracle": "memory-growth-fit", "predicted_bytes": str(int(predicted))}
+    else:
+        message = (f"{target.function} time grows {fit}: about {predicted:,.1f} s at {production_size:,} items, "
+                   f"budget {budget:g} s")
+        measured = ";".join(f"{int(n)}:{t:.6f}" for n, t, _ in points)
+        cost = {"oracle": "growth-fit", "predicted_seconds": f"{predicted:.3f}"}
+    key = f"scaling:{growth.model}" if resource == "time" else f"scaling-memory:{growth.model}"
+    return make_finding(SuperLinearScaling.meta, target, root, message, key, None, input=f"len({grown}) = n",
+                        growth=growth.model, exponent=f"{growth.slope:.2f}", r2=f"{growth.r2:.3f}",
+                        production_size=str(production_size), measured=measured, **cost)
 
 
 DEATHS = ("wall-timeout", "runaway-output", "process-died")

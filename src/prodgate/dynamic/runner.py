@@ -30,7 +30,7 @@ from prodgate.dynamic.findings import (
 from prodgate.dynamic.modules import ModuleRef, resolve
 from prodgate.dynamic.rules import FUZZ_STAGE
 from prodgate.dynamic.sandbox import ChildOutcome, Limits, run_in_sandbox
-from prodgate.dynamic.scaling import fit_growth
+from prodgate.dynamic.scaling import MEMORY_FLOOR, NOISE_FLOOR, fit_growth
 from prodgate.dynamic.settings import FuzzSettings
 from prodgate.dynamic.stage import StageRules
 
@@ -105,11 +105,15 @@ def _scale_one(target: TargetInfo, settings: FuzzSettings, root: Path) -> list[F
     outcome = run_in_sandbox("scale", payload, _limits(settings, budget + STARTUP_SECONDS + 10))
     reply = outcome.reply or {}
     points = reply.get("points") or []
-    growth = fit_growth([p[0] for p in points], [p[1] for p in points])
-    limit = settings.scaling_budget_ms / 1000
-    if growth is None or not growth.confident_super_linear or growth.predict(settings.production_size) <= limit:
-        return []
-    return [from_growth(target, growth, reply["parameters"], points, settings.production_size, limit, root)]
+    sizes = [p[0] for p in points]
+    found = []
+    for resource, column, floor, limit in (("time", 1, NOISE_FLOOR, settings.scaling_budget_ms / 1000),
+                                           ("memory", 2, MEMORY_FLOOR, settings.scaling_memory_budget_mb * 1024**2)):
+        growth = fit_growth(sizes, [p[column] for p in points], floor)
+        if growth is not None and growth.confident_super_linear and growth.predict(settings.production_size) > limit:
+            found.append(from_growth(target, growth, resource, reply["parameters"], points, settings.production_size,
+                                     limit, root))
+    return found
 
 
 def _race_one(target: TargetInfo, settings: FuzzSettings, root: Path) -> list[Finding]:

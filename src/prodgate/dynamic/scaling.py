@@ -7,7 +7,7 @@ largest size is reached or the budget is spent. The parent fits constant, logari
 n log n, quadratic, cubic and exponential models by least squares on relative error (numpy),
 takes the best, and reports ``dynamic.scaling`` when it is super-linear with high confidence
 (log-log slope >= 1.5, R^2 >= 0.9 over at least five timed sizes) and the model's cost at the
-production size passes the budget.
+production size passes the budget. Peak memory is fitted the same way, against its own budget.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from prodgate.dynamic.worker import CallRecorder
 START, MAX_SIZE = 8, 2**17
 STOP_SECONDS = 0.25
 NOISE_FLOOR = 2e-5
+MEMORY_FLOOR = 4096  # bytes: below this, peak memory is the interpreter's own bookkeeping
 MIN_POINTS = 5
 MODELS = {
     "constant": lambda n: np.ones_like(n),

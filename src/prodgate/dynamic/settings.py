@@ -34,6 +34,7 @@ KEYS: tuple[Key, ...] = (
     Key("scaling", CHECKS["bool"], True, "Measure how time and memory grow for functions over collections and strings."),
     Key("production-size", _positive, 100_000, "The input size (items, characters) production sees."),
     Key("scaling-budget-ms", _positive, 1000, "Time one call may take at the production size."),
+    Key("scaling-memory-budget-mb", _positive, 1024, "Peak memory one call may use at the production size, in MiB."),
     Key("races", CHECKS["bool"], True, "Run functions that touch shared state from many threads."),
 )
 
@@ -50,6 +51,7 @@ class FuzzSettings:
     scaling: bool = True
     production_size: int = 100_000
     scaling_budget_ms: int = 1000
+    scaling_memory_budget_mb: int = 1024
     races: bool = True
 
     @classmethod

@@ -8,10 +8,10 @@ from prodgate.dynamic.rules import FUZZ_STAGE
 class SuperLinearScaling(Rule):
     """
     ## What it does
-    Proves that a function's time grows quadratically or worse with the size of its input. The
-    function is measured in the sandbox at growing sizes, and reported when the fit is confident
-    and predicts more than the budget (`scaling-budget-ms`) at the production size
-    (`production-size`).
+    Proves that a function's time or peak memory grows quadratically or worse with the size of
+    its input. The function is measured in the sandbox at growing sizes, and reported when the
+    fit is confident and predicts more than the budget (`scaling-budget-ms`,
+    `scaling-memory-budget-mb`) at the production size (`production-size`).
 
     ## Why is this bad
     A membership test on a list inside a loop, string concatenation in a loop or a pairwise
