@@ -96,6 +96,10 @@ def from_race(target: TargetInfo, reply: dict[str, Any], root: Path) -> Finding:
     if reply.get("interleaving"):
         message += f"; interleaving: {reply['interleaving']}"
         properties["interleaving"] = reply["interleaving"]
+    if reply.get("replay"):
+        replay = reply["replay"]
+        properties.update(replay_function=replay["function"], replay_call=replay["call"], imports=",".join(replay["imports"]),
+                          exact_input="yes" if replay["exact"] else "no", tasks=str(replay["tasks"]), calls=str(replay["calls"]))
     return make_finding(RaceUnderThreads.meta, target, root, message, "race", None, **properties)
 
 

@@ -205,8 +205,22 @@ def _race_tasks(probe: Probe, shown: str) -> dict[str, Any]:
             if _difference(first, probe.run_tasks(tasks, calls, concurrent=True, trace=trace), "concurrent tasks") != broken:
                 trace.steps.clear()  # tracing changed the outcome: no interleaving to show
             call = f"{tasks} asyncio tasks x {calls} call{'s' if calls > 1 else ''} of {shown}"
-            return {"race": broken, "call": call, "attempt": attempt, "interleaving": trace.describe()}
+            return {"race": broken, "call": call, "attempt": attempt, "interleaving": trace.describe(),
+                    "replay": {**_replay(probe), "tasks": tasks, "calls": calls}}
     return {"race": None}
+
+
+def _replay(probe: Probe) -> dict[str, Any]:
+    """The probed callable and its call as source over the target's module, for a reproducer."""
+    target = probe.target
+    owner, _, name = target.qualname.rpartition(".")
+    if target.binding == "method":
+        made = call_source(owner, [], probe.init)
+        function, imports, exact = f"{made.text}.{name}", made.imports, made.exact
+    else:
+        function, imports, exact = target.qualname, set(), True
+    call = call_source("target", [], probe.args)
+    return {"function": function, "call": call.text, "imports": sorted(imports | call.imports), "exact": exact and call.exact}
 
 
 def race_in_child(payload: dict[str, Any], recorder: CallRecorder) -> dict[str, Any]:

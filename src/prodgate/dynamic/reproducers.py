@@ -4,9 +4,12 @@ Each test calls the function on the shrunk input and fails while the defect is t
 crash, when the same exception class is raised (for a builtin ``ValueError``/``TypeError``, the
 same class with the same message, so a fix that raises a deliberate validation error passes);
 for a hang, a dead process or a memory blow-up, the call runs in a child Python with a time and
-memory limit and must end normally. Network findings get no test: they need an injected client,
-not a different input. Neither does an input without a faithful Python literal (its
-finding says ``exact_input: no``).
+memory limit and must end normally; for a race among asyncio tasks (deterministic: tasks switch
+only at ``await``), the same tasks run concurrently and one after another, each from a fresh
+import, and must give the same results and final state. Network findings get no test: they
+need an injected client, not a different input. Neither do races among threads (whether
+threads interleave inside the window is luck, and a reproducer must not be flaky), scaling
+findings, nor an input without a faithful Python literal (its finding says ``exact_input: no``).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from prodgate.core.finding import Finding
 from prodgate.core.result import RunResult
 from prodgate.dynamic.rules.crash_on_hinted_input import CrashOnHintedInput
 from prodgate.dynamic.rules.hang_on_hinted_input import HangOnHintedInput
+from prodgate.dynamic.rules.race_under_threads import RaceUnderThreads
 
 ISOLATED_ORACLES = {"call-timeout", "wall-timeout", "process-died", "runaway-output", "memory-limit", "interpreter-exit"}
 MESSAGE_MATTERS = {"builtins.ValueError", "builtins.TypeError"}
@@ -33,10 +37,13 @@ Each test fails while its defect is there and passes once the function handles t
 
 from __future__ import annotations
 
+import asyncio
+import importlib
 import resource
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -65,6 +72,37 @@ def _ends_normally(code: str, timeout: float = {timeout}) -> str | None:
     if done.returncode != 0:
         return f"exit status {{done.returncode}}: {{done.stderr.strip()[-500:]}}"
     return None
+
+
+def _task_outcome(module_name: str, function: str, call: str, tasks: int, calls: int, concurrent: bool) -> Any:
+    """Sorted results (or exception names) and final state of ``tasks`` asyncio tasks making ``calls``
+    calls each, run concurrently or one after another, from a fresh import of the module."""
+    module = importlib.reload(importlib.import_module(module_name))
+    namespace = {{**globals(), **vars(module)}}  # the file's imports name the classes of enum and model arguments
+    namespace["target"] = eval(function, namespace)
+
+    async def task() -> list[str]:
+        done = []
+        for _ in range(calls):
+            try:
+                done.append(repr(await eval(call, namespace)))
+            except Exception as exc:
+                done.append(type(exc).__name__)
+        return done
+
+    async def run() -> list[list[str]]:
+        if concurrent:
+            return list(await asyncio.gather(*(task() for _ in range(tasks))))
+        return [await task() for _ in range(tasks)]
+
+    results = sorted(r for done in asyncio.run(run()) for r in done)
+    owner = getattr(namespace["target"], "__self__", None)
+    if owner is not None and not isinstance(owner, type):
+        state = {{k: repr(v) for k, v in vars(owner).items()}}
+    else:
+        state = {{k: repr(v) for k, v in vars(module).items() if not k.startswith("__")
+                 and isinstance(v, (int, float, str, list, dict, set, tuple)) and not isinstance(v, bool)}}
+    return results, state
 '''
 
 
@@ -111,18 +149,36 @@ def {name}() -> None:
 '''
 
 
+def _tasks(finding: Finding, name: str, module: str) -> str:
+    p = finding.properties
+    doc = f"{finding.rule} ({p['oracle']}): {p['difference']}; interleaving: {p.get('interleaving') or '?'}"
+    arguments = f"{module!r}, {p['replay_function']!r}, {p['replay_call']!r}, {p['tasks']}, {p['calls']}"
+    return f'''
+
+def {name}() -> None:
+    {doc!r}
+    concurrent = _task_outcome({arguments}, concurrent=True)
+    sequential = _task_outcome({arguments}, concurrent=False)
+    assert concurrent == sequential, {p["input"]!r}
+'''
+
+
 def module_file(module: str, findings: list[Finding], directory: Path, root: Path, timeout: float) -> str:
     import_root = Path(os.path.relpath(root / findings[0].properties["import_root"], directory)).as_posix()
-    names = sorted({f.properties["input"].partition("(")[0].partition(".")[0] for f in findings})
+    names = sorted({f.properties["input"].partition("(")[0].partition(".")[0] for f in findings
+                    if f.rule != RaceUnderThreads.meta.code})
     extra = sorted({m for f in findings for m in f.properties.get("imports", "").split(",") if m})
     imports = "".join(f"import {m}  # noqa: E402\n" for m in extra)
-    imports += f"from {module} import {', '.join(names)}  # noqa: E402\n"
+    if names:
+        imports += f"from {module} import {', '.join(names)}  # noqa: E402\n"
     text = HEADER.format(module=module, filename=f"test_prodgate_{module.replace('.', '_')}.py",
                          import_root=import_root, imports=imports, timeout=timeout)
     taken: set[str] = set()
     for finding in findings:
         name = _name(finding, taken)
-        if finding.properties["oracle"] in ISOLATED_ORACLES:
+        if finding.rule == RaceUnderThreads.meta.code:
+            text += _tasks(finding, name, module)
+        elif finding.properties["oracle"] in ISOLATED_ORACLES:
             text += _isolated(finding, name, module)
         else:
             text += _in_process(finding, name)
@@ -136,8 +192,9 @@ def write_tests(result: RunResult, directory: Path, timeout: float = ISOLATED_TI
     """
     by_module: dict[str, list[Finding]] = defaultdict(list)
     for finding in result.findings:
-        if (finding.rule in (CrashOnHintedInput.meta.code, HangOnHintedInput.meta.code) and finding.properties.get("input")
-                and finding.properties.get("exact_input") == "yes"):
+        reproducible = (finding.rule in (CrashOnHintedInput.meta.code, HangOnHintedInput.meta.code)
+                        or (finding.rule == RaceUnderThreads.meta.code and "replay_call" in finding.properties))
+        if reproducible and finding.properties.get("input") and finding.properties.get("exact_input") == "yes":
             by_module[finding.properties["function"].partition(":")[0]].append(finding)
     directory.mkdir(parents=True, exist_ok=True)
     written = []
