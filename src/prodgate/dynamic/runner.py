@@ -19,6 +19,7 @@ from prodgate.core.config import Config, load_config
 from prodgate.core.finding import Diagnostic, Finding, Severity
 from prodgate.core.result import RunResult
 from prodgate.dynamic.findings import (
+    DEATHS,
     TargetInfo,
     died_in_call,
     from_failure,
@@ -85,7 +86,8 @@ def _fuzz_one(target: TargetInfo, settings: FuzzSettings, root: Path, home: str)
         # Fuzz again with every call in a fork, so the input that kills the process can be shrunk.
         isolated = run_in_sandbox("fuzz", {**payload, "isolate": True, "output_bytes": settings.output_limit_kb * 1024},
                                   _limits(settings, wall))
-        if isolated.reply is not None and isolated.reply.get("failures"):
+        failures = (isolated.reply or {}).get("failures") or []
+        if any(f["verdict"]["rule"] in DEATHS for f in failures):
             outcome = isolated
     if outcome.reply is None:
         made = from_outcome(target, outcome, root)
