@@ -250,7 +250,7 @@ class Interpreter:
         return self._loop(node.body, node.orelse, env, None)
 
     def _stmt_For(self, node: ast.For | ast.AsyncFor, env: Env) -> Env | None:
-        element = collapse(self._expr(node.iter, env))
+        element = self._elements(node.iter, self._expr(node.iter, env))
         return self._loop(node.body, node.orelse, env, (node.target, element))
 
     _stmt_AsyncFor = _stmt_For
@@ -456,11 +456,33 @@ class Interpreter:
 
     def _source(self, node: ast.AST, name: str, local: bool = False) -> Value:
         """A value read from outside. ``local`` input (command line, stdin) comes from whoever runs
-        the program, so it only matters for the sinks in ``spec.LOCAL_INPUT_SINKS``."""
+        the program, so it only matters for the sinks in ``spec.LOCAL_INPUT_SINKS``; other
+        limited sources (``spec.LIMITED_SOURCES``) matter for theirs."""
         line = getattr(node, "lineno", 1)
         origin = Origin("source", name, line, self.ctx.column(line, getattr(node, "col_offset", 0)))
         value = Value(frozenset({origin}), steps=(_step(self.ctx, node, f"untrusted input: {name}"),))
-        return value.cleaned(spec.ALL_SINKS - spec.LOCAL_INPUT_SINKS) if local else value
+        sinks = spec.LOCAL_INPUT_SINKS if local else spec.LIMITED_SOURCES.get(name, spec.ALL_SINKS)
+        return value.cleaned(spec.ALL_SINKS - sinks)
+
+    def _payload(self, node: ast.AST, value: Value, member: str, called: bool) -> Value | None:
+        """What reading ``member`` of an object from another system gives (``spec.PAYLOAD_SOURCES``):
+        its untrusted data, another such object (``Session().get(...)``), or None."""
+        if not value.kind.startswith("object:"):
+            return None
+        factory = value.kind[7:]
+        for source in spec.PAYLOAD_SOURCES:
+            if factory in source.factories and member in (source.methods if called else source.attributes):
+                return self._source(node, source.name)
+        made = f"{factory}.{member}"
+        return Value(kind=f"object:{made}") if called and made in spec.PAYLOAD_FACTORIES else None
+
+    def _elements(self, node: ast.expr, iterated: Value) -> Value:
+        """An element of ``iterated``: the payload of a consumer iterated for its messages."""
+        if iterated.kind.startswith("object:"):
+            for source in spec.PAYLOAD_SOURCES:
+                if source.iterable and iterated.kind[7:] in source.factories:
+                    return self._source(node, source.name)
+        return collapse(iterated)
 
     def _expr_Attribute(self, node: ast.Attribute, env: Env) -> Value:
         qualname = self._qualname(node, env)
@@ -474,6 +496,9 @@ class Interpreter:
         if isinstance(node.value, ast.Name) and node.value.id == "self" and self._is_method:
             return Value(frozenset({Origin("self", node.attr, node.lineno, node.col_offset + 1)}))
         base = self._expr(node.value, env)
+        payload = self._payload(node, base, node.attr, called=False)
+        if payload is not None:
+            return payload
         if base.kind == "request":
             if node.attr in spec.REQUEST_SAFE_ATTRIBUTES:
                 return CLEAN
@@ -636,7 +661,7 @@ class Interpreter:
     def _comprehension(self, generators: list[ast.comprehension], env: Env) -> Env:
         inner = dict(env)
         for generator in generators:
-            self._assign(generator.target, collapse(self._expr(generator.iter, inner)), inner)
+            self._assign(generator.target, self._elements(generator.iter, self._expr(generator.iter, inner)), inner)
             for condition in generator.ifs:
                 self._expr(condition, inner)
         return inner
@@ -845,6 +870,9 @@ class Interpreter:
 
     def _method_result(self, node: ast.Call, method: str, receiver: Value, args: list[Value],
                        keywords: dict[str | None, Value]) -> Value:
+        payload = self._payload(node, receiver, method, called=True)
+        if payload is not None:
+            return payload
         if receiver.kind == "request":
             if method in spec.REQUEST_SAFE_ATTRIBUTES:
                 return CLEAN

@@ -100,8 +100,8 @@ class TaintRule(Rule):
                 self._report_entry_point(hit, ctx, function, reported)
                 continue
             sources = [o for o in hit.value.origins if o.kind in ("source", "call")]
-            if self.sink not in spec.LOCAL_INPUT_SINKS and all(o.name in spec.LOCAL_SOURCES for o in sources):
-                continue  # typed by whoever runs the program, joined with a parameter on the way
+            if not any(o.kind == "call" or spec.reaches(o.name, self.sink) for o in sources):
+                continue  # input limited to other sinks (typed by whoever runs the program, say), joined with a parameter
             where = (getattr(hit.node, "lineno", 0), getattr(hit.node, "col_offset", 0))
             if where in reported:
                 continue

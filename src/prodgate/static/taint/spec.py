@@ -47,6 +47,61 @@ PARAMETER_SINKS: dict[str, str] = {
 # it crosses into an interpreter (a service that shells out, queries or unpickles what it is fed).
 LOCAL_INPUT_SINKS = frozenset({"command", "sql", "deserialization"})
 LOCAL_SOURCES = frozenset({*SOURCE_CALLS.values(), *SOURCE_NAMES.values()})
+
+
+@dataclass(frozen=True, slots=True)
+class PayloadSource:
+    """Objects that hand over data from another system. ``factories`` name the calls that create
+    them (``<factory>.<method>`` for an object a method of another returns, as ``Session().get``);
+    what their ``methods`` return, their ``attributes`` and their elements when iterated are
+    untrusted ``name``, reported at the sink kinds in ``sinks``."""
+
+    name: str
+    factories: frozenset[str]
+    methods: frozenset[str] = frozenset()
+    attributes: frozenset[str] = frozenset()
+    iterable: bool = False
+    sinks: frozenset[str] = ALL_SINKS
+
+
+HTTP_VERBS = ("get", "post", "put", "patch", "delete", "head", "options", "request", "stream")
+# Another service's response is trusted for what it says, not for what it makes this service run:
+# its body matters where it is unpickled, evaluated or run as a command (following a link it
+# returns is ordinary pagination, so not SSRF).
+RESPONSE_SINKS = frozenset({"deserialization", "code", "command"})
+PAYLOAD_SOURCES: tuple[PayloadSource, ...] = (
+    PayloadSource("Kafka message", frozenset({"kafka.KafkaConsumer", "aiokafka.AIOKafkaConsumer"}),
+                  methods=frozenset({"poll", "getone", "getmany"}), iterable=True),
+    PayloadSource("Kafka message", frozenset({"confluent_kafka.Consumer", "confluent_kafka.DeserializingConsumer"}),
+                  methods=frozenset({"poll", "consume"})),
+    PayloadSource("SQS message", frozenset({"boto3.client", "boto3.session.Session.client"}),
+                  methods=frozenset({"receive_message"})),
+    PayloadSource("SQS message", frozenset({"boto3.resource.Queue", "boto3.resource.get_queue_by_name",
+                                            "boto3.resource.get_queue_by_url"}), methods=frozenset({"receive_messages"})),
+    PayloadSource(
+        "response body of another service",
+        frozenset({
+            *(f"{module}.{verb}" for module in ("requests", "httpx") for verb in HTTP_VERBS),
+            *(f"{client}.{verb}" for client in ("requests.Session", "requests.session", "httpx.Client", "httpx.AsyncClient",
+                                                "aiohttp.ClientSession") for verb in HTTP_VERBS),
+            "urllib.request.urlopen",
+        }),
+        methods=frozenset({"json", "read", "aread", "iter_lines", "iter_content", "iter_text", "iter_bytes", "text"}),
+        attributes=frozenset({"text", "content", "raw"}),
+        sinks=RESPONSE_SINKS,
+    ),
+)
+PAYLOAD_FACTORIES = frozenset(f for source in PAYLOAD_SOURCES for f in source.factories)
+# Sources reported at some sink kinds only; any other source is reported at every sink.
+LIMITED_SOURCES: dict[str, frozenset[str]] = {
+    **dict.fromkeys(LOCAL_SOURCES, LOCAL_INPUT_SINKS),
+    **{s.name: s.sinks for s in PAYLOAD_SOURCES if s.sinks != ALL_SINKS},
+}
+
+
+def reaches(source: str, sink: str) -> bool:
+    """Whether input from ``source`` is reported when it reaches a sink of kind ``sink``."""
+    return sink in LIMITED_SOURCES.get(source, ALL_SINKS)
 # Parameters of handler functions that carry untrusted payloads, by decorator (qualified name suffix).
 TASK_DECORATORS = ("task", "shared_task", "celery.task", "dramatiq.actor", "rq.job")
 ROUTE_DECORATORS = ("route", "get", "post", "put", "patch", "delete", "api_route", "websocket")
