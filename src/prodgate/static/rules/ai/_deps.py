@@ -64,6 +64,15 @@ def third_party(qualname: str | None) -> bool:
     return qualname is not None and qualname.split(".", 1)[0] not in RUNNING_STDLIB and "__" not in qualname
 
 
+def foreign(ctx: FileContext, qualname: str | None) -> bool:
+    """A third-party qualified name outside the scanned file's own top-level package.
+
+    What the file's own package defines is project code, which the project phase drops anyway
+    (``ProjectIndex.is_project_module``): not worth a candidate carried to it (a library's own
+    source mentions its package on nearly every line)."""
+    return third_party(qualname) and str(qualname).split(".", 1)[0] != ctx.module.split(".", 1)[0]
+
+
 def root_is_import(ctx: FileContext, node: ast.expr) -> bool:
     """The leftmost name of ``node`` (``np`` in ``np.linalg.norm``) is bound by an import."""
     while isinstance(node, ast.Attribute):

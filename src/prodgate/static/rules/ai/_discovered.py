@@ -15,7 +15,7 @@ import re
 from prodgate.deps.apiindex import Record
 from prodgate.deps.environment import Environment
 from prodgate.static.context import FileContext
-from prodgate.static.rules.ai._deps import root_is_import, third_party
+from prodgate.static.rules.ai._deps import foreign, root_is_import
 from prodgate.static.rules.ai._types import receiver_type
 
 QUERY = "discovered"
@@ -29,13 +29,13 @@ def callee(ctx: FileContext, call: ast.Call, types: dict[str, str]) -> str | Non
     func = call.func
     if root_is_import(ctx, func):
         name = ctx.call_name(call)
-        return name if third_party(name) else None
+        return name if foreign(ctx, name) else None
     if not isinstance(func, ast.Attribute) or func.attr.startswith("__"):
         return None
     constructor = ctx.constructor(func.value)
     owner = ctx.call_name(constructor) if constructor is not None and root_is_import(ctx, constructor.func) else None
     owner = owner or receiver_type(ctx, func.value, types)
-    return f"{owner}.{func.attr}" if third_party(owner) else None
+    return f"{owner}.{func.attr}" if foreign(ctx, owner) else None
 
 
 def _passed(value: ast.expr) -> str:

@@ -10,6 +10,7 @@ from prodgate.deps.environment import Environment, active
 from prodgate.static.context import FileContext
 from prodgate.static.index import ProjectIndex
 from prodgate.static.rules.ai._deps import (
+    foreign,
     in_try_catching,
     is_optional_import,
     root_is_import,
@@ -147,13 +148,13 @@ class HallucinatedApi(Rule):
         if not isinstance(node.ctx, ast.Load) or not root_is_import(ctx, node):
             return
         name = ctx.qualname(node)
-        if third_party(name) and not self._guarded(ctx, node):
+        if foreign(ctx, name) and not self._guarded(ctx, node):
             problem, effect = MISSING
             ctx.report(node, name=name, problem=problem, effect=effect, package=str(name).split(".", 1)[0],
                        requires=("member", str(name)))
 
     def visit_ImportFrom(self, node: ast.ImportFrom, ctx: FileContext) -> None:
-        if node.level or not node.module or not third_party(node.module) or is_optional_import(ctx, node):
+        if node.level or not node.module or not foreign(ctx, node.module) or is_optional_import(ctx, node):
             return
         for alias in node.names:
             if alias.name != "*" and not alias.name.startswith("__"):
@@ -163,7 +164,7 @@ class HallucinatedApi(Rule):
         if is_optional_import(ctx, node):
             return
         for alias in node.names:
-            if "." in alias.name and third_party(alias.name):
+            if "." in alias.name and foreign(ctx, alias.name):
                 self._report_import(ctx, alias, alias.name)
 
     @staticmethod
@@ -177,7 +178,7 @@ class HallucinatedApi(Rule):
         func = node.func
         callee = ctx.call_name(node) if root_is_import(ctx, func) else None
         if third_party(callee):
-            if keywords and not self._guarded(ctx, node):
+            if keywords and foreign(ctx, callee) and not self._guarded(ctx, node):
                 for keyword in keywords:
                     self._report_keyword(ctx, keyword, str(callee), ("keyword", str(callee), str(keyword.arg)))
             return
@@ -185,7 +186,7 @@ class HallucinatedApi(Rule):
             return
         constructor = ctx.constructor(func.value)
         owner = ctx.call_name(constructor) if constructor is not None and root_is_import(ctx, constructor.func) else None
-        if not third_party(owner) or self._guarded(ctx, node):
+        if not foreign(ctx, owner) or self._guarded(ctx, node):
             return
         shown = f"{ast.unparse(func.value)}.{func.attr}"
         problem, effect = MISSING
