@@ -5,7 +5,9 @@
 2. For every recorded site the plan wants and every fault that applies to its clients, re-run
    only the tests that reach the site, in a child pytest, with that one fault armed there.
 3. Judge each test's outcome (``classify``) and report one finding per (site, fault, verdict),
-   naming the first test that shows it and the command that reproduces it.
+   naming the first test that shows it and the command that reproduces it. The configuration
+   (select/ignore, per-rule severity) and ``# prodgate: ignore[PG95x]`` on the call site's line
+   settle them (``dynamic.stage.StageRules``).
 """
 
 from __future__ import annotations
@@ -24,11 +26,16 @@ from prodgate.core.config import Config, load_config
 from prodgate.core.finding import Diagnostic, Finding, Properties, Severity
 from prodgate.core.fingerprint import fingerprint
 from prodgate.core.result import RunResult
-from prodgate.dynamic.chaos import rules
 from prodgate.dynamic.chaos.classify import Verdict, judge, storm
 from prodgate.dynamic.chaos.faults import FAULTS, applicable
 from prodgate.dynamic.chaos.plan import Budget, FaultPlan
 from prodgate.dynamic.chaos.pytest_process import run_pytest
+from prodgate.dynamic.chaos.rules import CHAOS_STAGE
+from prodgate.dynamic.chaos.rules.error_answer_used_as_data import ErrorAnswerUsedAsData
+from prodgate.dynamic.chaos.rules.fault_escapes_unhandled import FaultEscapesUnhandled
+from prodgate.dynamic.chaos.rules.hang_under_fault import HangUnderFault
+from prodgate.dynamic.chaos.rules.retry_storm_under_fault import RetryStormUnderFault
+from prodgate.dynamic.stage import StageRules
 
 Progress = Callable[[int, int], None]
 RECORD_TIMEOUT = 1800.0
@@ -149,13 +156,13 @@ def _verdict_finding(verdict: Verdict, pair: Pair, test: str, entry: dict[str, A
     exception = entry.get("exception") or {}
     described = FAULTS[pair.fault].description
     if verdict is Verdict.HUNG:
-        return _finding(rules.HANG, root, pair, test,
+        return _finding(HangUnderFault.meta, root, pair, test,
                         f"The call at {pair.site} under {pair.fault} ({described}) keeps {test} running past its "
                         f"{plan.deadline:g}s deadline; pass a timeout to the client so a stalled dependency cannot hold a worker forever",
                         verdict=verdict.value)
     if verdict is Verdict.STORM:
         why = storm(entry.get("injections") or [], baseline, budget) or "too many attempts"
-        return _finding(rules.STORM, root, pair, test,
+        return _finding(RetryStormUnderFault.meta, root, pair, test,
                         f"Under {pair.fault} the call at {pair.site} is retried in {test} with {why}; bound the retries "
                         f"and back off exponentially with jitter so a struggling dependency is not hammered",
                         verdict=verdict.value, attempts=str(len(entry.get("injections") or [])))
@@ -163,11 +170,11 @@ def _verdict_finding(verdict: Verdict, pair: Pair, test: str, entry: dict[str, A
     details = {"verdict": verdict.value, "exception": exception.get("type", ""),
                "error": exception.get("message", ""), "escaped_at": where}
     if verdict is Verdict.CORRUPT:
-        return _finding(rules.CORRUPT, root, pair, test,
+        return _finding(ErrorAnswerUsedAsData.meta, root, pair, test,
                         f"Under {pair.fault} the error answer of the call at {pair.site} is read as data without a status "
                         f"check and {test} fails on the result ({exception.get('type', 'a failure')}); check the status before using the body",
                         **details)
-    return _finding(rules.UNHANDLED, root, pair, test,
+    return _finding(FaultEscapesUnhandled.meta, root, pair, test,
                     f"{exception.get('type', 'An exception')} escapes {where} when the call at {pair.site} meets "
                     f"{pair.fault} ({described}); catch it there and turn it into a retry, a fallback or the project's own error",
                     **details)
@@ -220,7 +227,7 @@ def chaos(
             batch = rest[1:]
         return results
 
-    findings: list[Finding] = []
+    raw: list[Finding] = []
     verdicts: dict[str, int] = defaultdict(int)
     workers = plan.jobs or os.cpu_count() or 1
     with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -235,12 +242,16 @@ def chaos(
                     diagnostics.append(Diagnostic(path, "chaos-run-error", f"{pair.site}:{pair.fault}: {tests}", line))
                     continue
                 found, counts = findings_for(pair, tests, recording, plan, root)
-                findings.extend(found)
+                raw.extend(found)
                 for name, count in counts.items():
                     verdicts[name] += count
+    stage = StageRules.configured(config, CHAOS_STAGE)
+    findings, problems = stage.settle(raw, {_site_key(p.site)[0] for p in pairs})
+    diagnostics.extend(problems)
     return RunResult(
         command="chaos", root=str(root), findings=tuple(sorted(findings, key=Finding.sort_key)),
-        diagnostics=tuple(sorted(diagnostics, key=lambda d: (d.path, d.line, d.kind, d.message))), rules=rules.ALL, files=len({_site_key(p.site)[0] for p in pairs}),
+        diagnostics=tuple(sorted(diagnostics, key=lambda d: (d.path, d.line, d.kind, d.message))), rules=stage.metas,
+        files=len({_site_key(p.site)[0] for p in pairs}),
         lines=0, duration=time.perf_counter() - started, fail_on=fail_on or config["fail-on"],
         fail_on_unanalysed=config["fail-on-unanalysed"],
         extra={"sites": len({p.site for p in pairs}), "runs": len(pairs), "verdicts": dict(sorted(verdicts.items()))})
