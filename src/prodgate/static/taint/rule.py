@@ -77,15 +77,20 @@ def _source_name(value: Value) -> str:
 
 
 class TaintRule(Rule):
-    """Shared detection logic of the taint rules; subclasses set ``meta``, docs, examples, ``sink``."""
+    """Shared detection logic of the taint rules; subclasses set ``meta``, docs, examples, ``sink``.
+
+    Test files are not analysed: the request data of a test is the test's own, and the views a
+    test suite defines serve only its test client."""
 
     sink: ClassVar[str]
 
     def visit_Module(self, node: ast.Module, ctx: FileContext) -> None:
-        self._report(analyse(node, ctx), ctx, None)
+        if not ctx.is_test_file:
+            self._report(analyse(node, ctx), ctx, None)
 
     def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> None:
-        self._report(analyse(node, ctx), ctx, node)
+        if not ctx.is_test_file:
+            self._report(analyse(node, ctx), ctx, node)
 
     visit_AsyncFunctionDef = visit_FunctionDef
 
@@ -144,7 +149,7 @@ class TaintRule(Rule):
         params = sorted((o for o in hit.value.origins if o.kind == "param"), key=lambda o: o.index)
         hint = spec.PARAMETER_SINKS.get(self.sink)
         if (function is None or not params or hint is None or not re.search(hint, hit.value.text)
-                or function.name.startswith("_") or ctx.scopes.qualname or ctx.is_test_file):
+                or function.name.startswith("_") or ctx.scopes.qualname):
             return
         where = (getattr(hit.node, "lineno", 0), getattr(hit.node, "col_offset", 0))
         if where in reported:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from prodgate.core import cwe
 from prodgate.core.finding import Confidence, Severity
-from prodgate.core.rule import RuleMeta
+from prodgate.core.rule import Example, RuleMeta
 from prodgate.static.taint.rule import TaintRule
 
 
@@ -26,8 +26,10 @@ class TaintedHtmlResponse(TaintRule):
     return render_template("results.html", query=request.args["q"])
     ```
     Autoescaping templates, or `markupsafe.escape` for hand-built HTML.
-    ```python
-    ```
+
+    ## Known limitations
+    Test files are not checked (as for every taint rule): the views a test suite defines echo
+    the test's own data to its test client.
     """
 
     meta = RuleMeta(
@@ -71,4 +73,19 @@ class TaintedHtmlResponse(TaintRule):
         def results():
             return render_template("results.html", query=request.args.get("q", ""))
         """,
+        Example(
+            """
+            from flask import Flask, request
+
+            def test_query_string_reaches_the_view():
+                app = Flask(__name__)
+
+                @app.route("/echo")
+                def echo():
+                    return request.args["q"]
+
+                assert app.test_client().get("/echo?q=x").text == "x"
+            """,
+            path="tests/test_views.py",
+        ),
     )
