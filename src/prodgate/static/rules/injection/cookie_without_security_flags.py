@@ -4,7 +4,7 @@ import ast
 
 from prodgate.core import cwe
 from prodgate.core.finding import Confidence, Severity
-from prodgate.core.rule import Rule, RuleMeta
+from prodgate.core.rule import Example, Rule, RuleMeta
 from prodgate.static.context import FileContext
 
 FLAGS = ("secure", "httponly", "samesite")
@@ -37,6 +37,8 @@ class CookieWithoutSecurityFlags(Rule):
     ## Known limitations
     Flags passed as variables are trusted (framework settings usually decide them); a cookie
     whose name gives no hint of its purpose is reported only when a flag is explicitly off.
+    Test files are not checked: a view a test defines for its test client sets no cookie in
+    anyone's browser.
     """
 
     meta = RuleMeta(
@@ -63,6 +65,17 @@ class CookieWithoutSecurityFlags(Rule):
         """,
     )
     clean = (
+        Example(
+            """
+            from django.http import HttpResponse
+
+            def test_samesite_none_is_sent(client):
+                response = HttpResponse()
+                response.set_cookie("sessionid", "abc", samesite="None")
+                assert "SameSite=None" in str(response.cookies["sessionid"])
+            """,
+            path="tests/responses/test_cookie.py",
+        ),
         """
         from flask import make_response
 
@@ -77,7 +90,7 @@ class CookieWithoutSecurityFlags(Rule):
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
         func = node.func
-        if not (isinstance(func, ast.Attribute) and func.attr == "set_cookie") or ctx.has_splat(node):
+        if not (isinstance(func, ast.Attribute) and func.attr == "set_cookie") or ctx.has_splat(node) or ctx.is_test_file:
             return
         values = {flag: ctx.keyword(node, flag) for flag in FLAGS}
         constants = {flag: kw.value.value for flag, kw in values.items()

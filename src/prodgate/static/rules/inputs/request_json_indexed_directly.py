@@ -4,7 +4,7 @@ import ast
 
 from prodgate.core import cwe
 from prodgate.core.finding import Confidence, Severity
-from prodgate.core.rule import Rule, RuleMeta
+from prodgate.core.rule import Example, Rule, RuleMeta
 from prodgate.static.context import FileContext
 
 REQUEST = frozenset({"flask.request", "quart.request"})
@@ -57,6 +57,10 @@ class RequestJsonIndexedDirectly(Rule):
     ```python
     payload = ChargeRequest.model_validate(request.get_json())  # pydantic: 400 with reasons
     ```
+
+    ## Known limitations
+    Test files are not checked: a view a test defines to echo a field back to its test client
+    answers no real client.
     """
 
     meta = RuleMeta(
@@ -84,6 +88,19 @@ class RequestJsonIndexedDirectly(Rule):
         """,
     )
     clean = (
+        Example(
+            """
+            from flask import Flask, request
+
+            def test_json_body_is_echoed(client):
+                app = Flask(__name__)
+
+                @app.post("/echo")
+                def echo():
+                    return {"x": request.json["x"]}
+            """,
+            path="tests/test_json.py",
+        ),
         """
         from flask import Flask, request, abort
 
@@ -102,10 +119,14 @@ class RequestJsonIndexedDirectly(Rule):
     )
 
     def visit_Subscript(self, node: ast.Subscript, ctx: FileContext) -> None:
+        if ctx.is_test_file:
+            return
         if isinstance(node.ctx, ast.Load) and _json_body(node.value, ctx) and not self._guarded(ctx):
             ctx.report(node, what="the JSON body's field")
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
+        if ctx.is_test_file:
+            return
         if ctx.call_name(node) in CONVERSIONS and node.args and _request_value(node.args[0], ctx) and not self._guarded(ctx):
             ctx.report(node, what=f"`{ast.unparse(node.func)}()` of a request value")
 

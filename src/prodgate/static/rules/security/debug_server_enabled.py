@@ -4,7 +4,7 @@ import ast
 
 from prodgate.core import cwe
 from prodgate.core.finding import Confidence, Severity
-from prodgate.core.rule import Rule, RuleMeta
+from prodgate.core.rule import Example, Rule, RuleMeta
 from prodgate.static.context import FileContext
 from prodgate.static.rules.security._helpers import in_main_guard, keyword_is
 
@@ -43,7 +43,8 @@ class DebugServerEnabled(Rule):
     ## Known limitations
     A call inside `if __name__ == "__main__":` is reported with low confidence: it only runs
     when the module is started as a script. Debug mode switched on through
-    `app.config["DEBUG"] = True` or `FLASK_DEBUG` is not reported.
+    `app.config["DEBUG"] = True` or `FLASK_DEBUG` is not reported. Test files are not checked:
+    a test that starts the debug server (usually with `run_simple` patched out) serves no one.
 
     ## References
     - https://flask.palletsprojects.com/en/latest/debugging/
@@ -89,6 +90,17 @@ class DebugServerEnabled(Rule):
         """,
     )
     clean = (
+        Example(
+            """
+            from flask import Flask
+
+            def test_run_passes_debug_to_werkzeug(monkeypatch):
+                app = Flask(__name__)
+                monkeypatch.setattr("werkzeug.serving.run_simple", lambda *args, **kwargs: None)
+                app.run(debug=True)
+            """,
+            path="tests/test_cli.py",
+        ),
         """
         import os
         from flask import Flask
@@ -107,6 +119,8 @@ class DebugServerEnabled(Rule):
     )
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
+        if ctx.is_test_file:
+            return
         func = node.func
         if isinstance(func, ast.Attribute) and func.attr == "run":
             if not keyword_is(node, "debug", True) or not self._is_app(func.value, ctx):

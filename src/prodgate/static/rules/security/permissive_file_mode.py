@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from prodgate.core import cwe
 from prodgate.core.finding import Confidence, Severity
-from prodgate.core.rule import Rule, RuleMeta
+from prodgate.core.rule import Example, Rule, RuleMeta
 from prodgate.static.context import FileContext
 
 STAT_BITS = {
@@ -71,7 +71,8 @@ class PermissiveFileMode(Rule):
     Only literal modes are evaluated; a mode read from settings is trusted. World-readable
     modes (`0o644`) are not reported. Creation modes (`os.makedirs(path, mode=0o777)`,
     `os.open(path, flags, 0o666)`) are not reported: the process umask still applies to them,
-    and those values are the defaults that every `open()` and `mkdir()` use.
+    and those values are the defaults that every `open()` and `mkdir()` use. Test files are
+    not checked: a test changes modes of the temporary files it made to exercise error paths.
 
     ## References
     - https://cwe.mitre.org/data/definitions/732.html
@@ -115,6 +116,17 @@ class PermissiveFileMode(Rule):
         """,
     )
     clean = (
+        Example(
+            """
+            import os
+
+            def test_unreadable_template_is_reported(tmp_path):
+                template = tmp_path / "index.html"
+                template.write_text("hello")
+                os.chmod(template, 0o777)
+            """,
+            path="tests/template_tests/test_loaders.py",
+        ),
         """
         import os
         import stat
@@ -139,6 +151,8 @@ class PermissiveFileMode(Rule):
     )
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
+        if ctx.is_test_file:
+            return
         name = ctx.call_name(node)
         if name == "os.umask":
             if isinstance(ctx.parent(), ast.Expr) and self._world_writable_mask(node, ctx):

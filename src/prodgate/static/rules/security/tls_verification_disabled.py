@@ -4,7 +4,7 @@ import ast
 
 from prodgate.core import cwe
 from prodgate.core.finding import Confidence, Severity
-from prodgate.core.rule import Rule, RuleMeta
+from prodgate.core.rule import Example, Rule, RuleMeta
 from prodgate.static import apis
 from prodgate.static.context import FileContext
 from prodgate.static.rules.security._helpers import constructor_name, is_constant
@@ -50,7 +50,9 @@ class TlsVerificationDisabled(Rule):
     cafile=...)`) instead of switching verification off.
 
     ## Known limitations
-    A `verify` value read from a variable or setting is trusted.
+    A `verify` value read from a variable or setting is trusted. Test files are not checked:
+    a test that talks to a local server with a self-signed or expired certificate turns
+    verification off on purpose, and no production traffic passes through it.
 
     ## References
     - https://requests.readthedocs.io/en/latest/user/advanced/#ssl-cert-verification
@@ -107,6 +109,16 @@ class TlsVerificationDisabled(Rule):
         """,
     )
     clean = (
+        Example(
+            """
+            import requests
+
+            def test_expired_certificate_is_accepted_without_verification(httpbin_secure):
+                response = requests.get(httpbin_secure("get"), verify=False, timeout=5)
+                assert response.ok
+            """,
+            path="tests/test_tls.py",
+        ),
         """
         import requests
 
@@ -122,7 +134,7 @@ class TlsVerificationDisabled(Rule):
     )
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
-        if not node.keywords:
+        if not node.keywords or ctx.is_test_file:
             return
         name = ctx.call_name(node) or ""
         if name in URLLIB3_POOLS:
@@ -139,7 +151,7 @@ class TlsVerificationDisabled(Rule):
                 return
 
     def visit_Assign(self, node: ast.Assign, ctx: FileContext) -> None:
-        if not is_constant(node.value, False):
+        if not is_constant(node.value, False) or ctx.is_test_file:
             return
         for target in node.targets:
             if (isinstance(target, ast.Attribute) and target.attr == "verify"
