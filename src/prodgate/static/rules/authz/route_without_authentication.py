@@ -5,7 +5,7 @@ import re
 
 from prodgate.core import cwe
 from prodgate.core.finding import Confidence, Severity
-from prodgate.core.rule import Rule, RuleMeta
+from prodgate.core.rule import Example, Rule, RuleMeta
 from prodgate.static.context import FileContext
 
 ROUTE_METHODS = frozenset({"route", "get", "post", "put", "patch", "delete", "api_route"})
@@ -25,6 +25,8 @@ def _route(decorator: ast.expr) -> tuple[str, set[str]] | None:
     if verb not in ROUTE_METHODS or not decorator.args or not isinstance(decorator.args[0], ast.Constant):
         return None
     path = str(decorator.args[0].value)
+    if path and not path.startswith("/"):
+        return None  # a URL rule starts with "/" (or is empty under a prefix): `@mock.patch("builtins.input")` is not one
     methods = {"GET"} if verb in ("route", "api_route") else {verb.upper()}
     for keyword in decorator.keywords:
         if keyword.arg == "methods" and isinstance(keyword.value, (ast.List, ast.Tuple, ast.Set)):
@@ -61,7 +63,8 @@ class RouteWithoutAuthentication(Rule):
 
     ## Known limitations
     Authentication enforced by middleware or `before_request` hooks is invisible to the rule;
-    it only compares a route with its siblings in the same module.
+    it only compares a route with its siblings in the same module. Test files are not checked:
+    the views a test defines for its test client are served to no one.
     """
 
     meta = RuleMeta(
@@ -99,6 +102,42 @@ class RouteWithoutAuthentication(Rule):
     )
     clean = (
         """
+        from unittest import mock
+        from flask import Flask
+        from flask_login import login_required
+
+        app = Flask(__name__)
+
+        @app.post("/reports")
+        @login_required
+        def create_report():
+            return {}
+
+        @mock.patch("builtins.input", return_value="y")
+        @mock.patch("app.reports.delete_all")
+        def purge_after_prompt(delete_all, prompt):
+            return delete_all()
+        """,
+        Example(
+            """
+            from flask import Flask
+            from flask_login import login_required
+
+            def test_protected_and_open_routes(client):
+                app = Flask(__name__)
+
+                @app.post("/private")
+                @login_required
+                def private():
+                    return "secret"
+
+                @app.post("/echo")
+                def echo():
+                    return "ok"
+            """,
+            path="tests/test_auth.py",
+        ),
+        """
         from fastapi import APIRouter, Depends
 
         router = APIRouter()
@@ -134,7 +173,7 @@ class RouteWithoutAuthentication(Rule):
 
     def leave_Module(self, node: ast.Module, ctx: FileContext) -> None:
         routes = ctx.state().get("routes", [])
-        if not any(authenticated for *_, authenticated in routes):
+        if ctx.is_test_file or not any(authenticated for *_, authenticated in routes):
             return
         for function, path, methods, authenticated in routes:
             if (methods & MUTATING and not authenticated
