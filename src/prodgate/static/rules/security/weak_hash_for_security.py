@@ -4,7 +4,7 @@ import ast
 
 from prodgate.core import cwe
 from prodgate.core.finding import Confidence, Severity
-from prodgate.core.rule import Rule, RuleMeta
+from prodgate.core.rule import Example, Rule, RuleMeta
 from prodgate.static.context import FileContext
 from prodgate.static.rules.security._helpers import (
     function_protects,
@@ -15,6 +15,8 @@ from prodgate.static.rules.security._helpers import (
 from prodgate.static.taint.rule import analyse, reported_source
 
 WEAK_ALGORITHMS = frozenset({"md5", "sha1", "sha-1", "md4", "md2", "sha", "ripemd160", "md5-sha1"})
+# Broken for signatures and passwords, but approved by FIPS 140 for other hashing: a FIPS host runs them.
+FIPS_APPROVED = frozenset({"sha1", "sha-1", "sha"})
 # Constructors of one broken algorithm; ``usedforsecurity=False`` exists only on hashlib's.
 WEAK_CONSTRUCTORS: dict[str, str] = {
     "hashlib.md5": "md5", "hashlib.sha1": "sha1", "_hashlib.openssl_md5": "md5", "_hashlib.openssl_sha1": "sha1",
@@ -39,7 +41,9 @@ class WeakHashForSecurity(Rule):
     `usedforsecurity=False`. The finding is of high severity when the purpose is visibly a security
     one: inside a function that hashes passwords, signs, verifies or makes tokens and keys
     (`hash_password`, `sign_payload`), on data named like a secret (`password`, `token`), or
-    stored under such a name.
+    stored under such a name. Without such a purpose, MD5 (and MD4, MD2, RIPEMD-160) is reported
+    with medium severity, since FIPS hosts refuse it; SHA-1 is not, since FIPS allows it for
+    hashing that is not a signature (cache keys, checksums, ETags).
 
     ## Why is this bad
     MD5 and SHA-1 have practical collision attacks, and both are so fast that a GPU tries
@@ -68,7 +72,11 @@ class WeakHashForSecurity(Rule):
     ## Known limitations
     A digest of outside input (request data, handler parameters) is reported by PG624 instead,
     with the path the data took, so that one call gives one finding. pycryptodome, cryptography
-    and `hmac` have no `usedforsecurity` switch: replace MD5 and SHA-1 there.
+    and `hmac` have no `usedforsecurity` switch: replace MD5 and SHA-1 there. A function named
+    after the algorithm it computes (`_sqlite_md5`, `md5_hexdigest`) implements that algorithm
+    for its callers, who chose it: without a visible security purpose it is not reported, and
+    its callers are not followed. Test files are not checked: a test's digest guards nothing
+    in production.
 
     ## References
     - https://docs.python.org/3/library/hashlib.html#hash-algorithms
@@ -107,7 +115,7 @@ class WeakHashForSecurity(Rule):
             return hmac.new(key, body, hashlib.md5).hexdigest()  # error: PG620
 
         class Signer:
-            def fingerprint(self, payload):
+            def signature_of(self, payload):
                 self.signature = hashlib.sha1(payload).hexdigest()  # error: PG620
                 algorithm = hashes.SHA1()  # error: PG620
                 return algorithm
@@ -117,9 +125,35 @@ class WeakHashForSecurity(Rule):
 
         def cache_key(url: str) -> str:
             return hashlib.md5(url.encode()).hexdigest()  # error: PG620
+
+        def md5_password(password: str) -> str:
+            return hashlib.md5(password.encode()).hexdigest()  # error: PG620
         """,
     )
     clean = (
+        """
+        import hashlib
+        from hashlib import md5
+
+        def template_cache_key(names: list[str]) -> str:
+            return hashlib.sha1("|".join(names).encode()).hexdigest()
+
+        def _sqlite_md5(text):
+            if text is None:
+                return None
+            return md5(text.encode()).hexdigest()
+        """,
+        Example(
+            """
+            import hashlib
+
+            def test_upload_checksum(client, tmp_path):
+                payload = b"a" * 1024
+                response = client.post("/upload", data=payload)
+                assert response.json()["md5"] == hashlib.md5(payload).hexdigest()
+            """,
+            path="tests/file_uploads/tests.py",
+        ),
         """
         import hashlib
         import hmac
@@ -140,7 +174,8 @@ class WeakHashForSecurity(Rule):
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
         name = ctx.call_name(node)
-        if name is None or not weak_algorithm(node, name, ctx):
+        algorithm = weak_algorithm(node, name, ctx) if name is not None and not ctx.is_test_file else ""
+        if not algorithm or name is None:
             return
         if is_constant(ctx.argument(node, 99, "usedforsecurity"), False) or ctx.has_splat(node):
             return
@@ -149,7 +184,7 @@ class WeakHashForSecurity(Rule):
         why = self._security_purpose(node, ctx)
         if why:
             ctx.report(node, call=name, why=f"used {why}, so it can be brute-forced or forged")
-        else:
+        elif algorithm not in FIPS_APPROVED and not _implements(algorithm, ctx):
             ctx.report(node, severity=Severity.MEDIUM, confidence=Confidence.MEDIUM, call=name,
                        why="not marked `usedforsecurity=False`: taken for a security use, and refused on FIPS hosts")
 
@@ -172,6 +207,12 @@ class WeakHashForSecurity(Rule):
             if isinstance(parent, ast.stmt):
                 return ""
         return ""
+
+
+def _implements(algorithm: str, ctx: FileContext) -> bool:
+    """The enclosing function is named after ``algorithm``: it computes it for callers who chose it."""
+    function = ctx.function()
+    return function is not None and algorithm.replace("-", "") in function.name.lower()
 
 
 def weak_algorithm(node: ast.Call, name: str, ctx: FileContext) -> str:
