@@ -38,6 +38,8 @@ Env = dict[str, Value]
 MAX_DEPTH = 3
 MAX_STATEMENTS = 4000
 REQUEST_PREFIXES = tuple(f"{name}." for name in spec.REQUEST_OBJECTS)
+ROUTE_VARIABLE = re.compile(r"<(?:(?P<converter>\w+)(?:\([^)]*\))?:)?(?P<name>\w+)>"
+                            r"|\{(?P<starlette_name>\w+)(?::(?P<starlette_converter>\w+))?\}")
 FIXED_HOST = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*://[^/{}]+/|/(?!/)|\./)")
 _BINOPS: dict[type, Callable[[Any, Any], Any]] = {
     ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Mod: operator.mod,
@@ -99,6 +101,20 @@ def _static_route(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
     return None
 
 
+def _typed_route_parameters(node: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
+    """Parameters every route of the handler converts to a number or a UUID (``<int:id>``, ``{id:int}``)."""
+    typed: set[str] = set()
+    untyped: set[str] = set()
+    for decorator in node.decorator_list:
+        if isinstance(decorator, ast.Call) and decorator.args and isinstance(decorator.args[0], ast.Constant) \
+                and isinstance(decorator.args[0].value, str):
+            for match in ROUTE_VARIABLE.finditer(decorator.args[0].value):
+                converter = match["converter"] or match["starlette_converter"] or ""
+                name = match["name"] or match["starlette_name"]
+                (typed if converter in spec.TYPED_CONVERTERS else untyped).add(name)
+    return typed - untyped
+
+
 def _is_route(decorators: list[str]) -> bool:
     return any(d.rsplit(".", 1)[-1] in spec.ROUTE_DECORATORS and "." in d for d in decorators)
 
@@ -147,14 +163,15 @@ class Interpreter:
         is_view = bool(args) and args[0].arg == "request" and self.ctx.enclosing(ast.ClassDef) is None
         self._is_method = bool(args) and args[0].arg == "self"
         env: Env = {}
+        typed = _typed_route_parameters(node) if self.is_route else set()
         for index, arg in enumerate(args):
             origin = Origin("param", arg.arg, arg.lineno, arg.col_offset + 1, index)
-            annotation = ast.unparse(arg.annotation) if arg.annotation is not None else ""
             value = Value(frozenset({origin}))
-            if annotation.endswith(spec.REQUEST_ANNOTATIONS) or (index == 0 and is_view):
+            converted = arg.arg in typed or self._annotated(arg.annotation, spec.TYPED_ANNOTATIONS, spec.TYPED_ANNOTATIONS)
+            if self._annotated(arg.annotation, spec.REQUEST_TYPES, spec.REQUEST_TYPE_NAMES) or (index == 0 and is_view):
                 value = replace(value, kind="request")
-            elif (self.is_route and arg.arg not in ("self", "cls") and not annotation.endswith(spec.REQUEST_ANNOTATIONS)) \
-                    or (is_task and arg.arg not in ("self", "cls")) or (is_lambda and index == 0):
+            elif not converted and ((self.is_route and arg.arg not in ("self", "cls"))
+                                    or (is_task and arg.arg not in ("self", "cls")) or (is_lambda and index == 0)):
                 source = Origin("source", f"parameter `{arg.arg}` of handler `{node.name}`", arg.lineno, arg.col_offset + 1)
                 value = Value(frozenset({origin, source}), steps=(_step(self.ctx, arg, f"untrusted parameter `{arg.arg}`"),))
             env[arg.arg] = value
@@ -162,6 +179,15 @@ class Interpreter:
             if extra is not None:
                 env[extra.arg] = CLEAN
         return env
+
+    def _annotated(self, annotation: ast.expr | None, qualnames: frozenset[str], names: frozenset[str]) -> bool:
+        """The annotation names one of ``qualnames`` through the imports, or, unresolved, ends in one of ``names``."""
+        if annotation is None:
+            return False
+        qualname = self.ctx.qualname(annotation)
+        if qualname is not None:
+            return qualname in qualnames
+        return ast.unparse(annotation).strip("'\"").rsplit(".", 1)[-1] in names
 
     # -- statements --------------------------------------------------------------------------
 
@@ -218,7 +244,7 @@ class Interpreter:
     def _stmt_Return(self, node: ast.Return, env: Env) -> None:
         value = CLEAN if node.value is None else self._expr(node.value, env)
         body = _body(value)
-        if self.is_route and body.tainted_for("xss") and _is_text(body):
+        if self.is_route and body.tainted_for("xss") and _is_text(body) and not _is_json(node.value, body):
             self._hit("xss", node, body, "response body")
         self.result.returned = join(self.result.returned, value) if self.result.returned is not CLEAN else value
         return None
@@ -877,6 +903,14 @@ class Interpreter:
             if method in spec.REQUEST_SAFE_ATTRIBUTES:
                 return CLEAN
             return self._source(node, f"request.{method}()")
+        converter = keywords.get("type")
+        if method == "get" and converter is not None and converter.kind[7:] in spec.CONVERSIONS:
+            return CLEAN  # werkzeug's `request.args.get("page", type=int)`
+        if method in spec.QUERY_METHODS:
+            return combine([receiver, *args[:1]])
+        if method == "render" and (receiver.kind[7:] in spec.AUTOESCAPING_TEMPLATES
+                                   or any(a.kind[7:] in spec.TEMPLATE_CONTEXTS for a in args)):
+            return combine([receiver, *(a.cleaned({"xss"}) for a in [*args, *keywords.values()])])
         if method in ("get", "getint", "getboolean", "getfloat") and len(args) >= 2 and receiver.entries is not None:
             found = receiver.lookup((args[0].const, args[1].const))
             if found is not None:
@@ -1173,6 +1207,13 @@ def _is_number(value: Value) -> bool:
 
 def _is_text(value: Value) -> bool:
     return not isinstance(value.const, (int, float, bool)) and value.kind in ("", "path")
+
+
+def _is_json(returned: ast.expr | None, body: Value) -> bool:
+    """A dict or list a route returns (alone or with a status) is serialised as JSON, not HTML."""
+    if isinstance(returned, ast.Tuple) and returned.elts:
+        returned = returned.elts[0]
+    return body.entries is not None or isinstance(returned, (ast.Dict, ast.DictComp, ast.List, ast.ListComp))
 
 
 def _join_envs(a: Env | None, b: Env | None) -> Env | None:

@@ -73,7 +73,9 @@ def _source_name(value: Value) -> str:
     if sources:
         return sources[0].name
     calls = sorted((o for o in value.origins if o.kind == "call"), key=lambda o: (o.line, o.column))
-    return f"data returned by `{calls[0].name.split('|', 1)[0]}`" if calls else "untrusted data"
+    if calls:
+        return f"data returned by `{calls[0].name.split('|', 1)[0]}`"
+    return "request data" if value.kind == "request" else "data"
 
 
 class TaintRule(Rule):
@@ -126,20 +128,24 @@ class TaintRule(Rule):
         reported: set[tuple[int, int]] = ctx.state().setdefault("outgoing", set())
         for call, callee, arguments in result.outgoing:
             where = (call.lineno, call.col_offset)
-            if where in reported or "." not in callee:
+            if where in reported or "." not in callee or self.sink in spec.SAFE_CALLEES.get(callee, ()):
                 continue
-            for index, value in sorted(arguments.items()):
-                if not value.tainted_for(self.sink):
-                    continue
-                reported.add(where)
-                step = FlowStep(ctx.location(call, "").location, f"passed to `{callee}`, which uses it unchecked")
-                flow = (*(FlowStep(Location(ctx.path, s.line, s.column, s.end_line, s.end_column), s.text)
-                          for s in value.steps), step)
-                requires: tuple[str, ...] = ("sink", callee, str(index))
-                if not any(o.kind == "source" for o in value.origins):
-                    requires += tuple(sorted(o.name for o in value.origins if o.kind == "call"))
-                ctx.report(call, flow=flow, requires=requires, source=_source_name(value), sink=callee)
-                break
+            tainted = [(i, v) for i, v in sorted(arguments.items()) if v.tainted_for(self.sink)]
+            if not tainted:
+                continue
+            reported.add(where)
+            # Arguments tainted at once (request data) are checked against the callee first; an
+            # argument tainted only by another call's result needs that call confirmed as well.
+            direct = [(i, v) for i, v in tainted if v.kind == "request" or any(o.kind == "source" for o in v.origins)]
+            chosen = sorted(direct or tainted, key=lambda item: (not reported_source(item[1]), item[0]))
+            value = chosen[0][1]
+            step = FlowStep(ctx.location(call, "").location, f"passed to `{callee}`, which uses it unchecked")
+            flow = (*(FlowStep(Location(ctx.path, s.line, s.column, s.end_line, s.end_column), s.text)
+                      for s in value.steps), step)
+            requires: tuple[str, ...] = ("sink", callee, ",".join(str(i) for i in sorted(i for i, _ in chosen)))
+            if not direct:
+                requires += tuple(sorted({o.name for _, v in tainted for o in v.origins if o.kind == "call"}))
+            ctx.report(call, flow=flow, requires=requires, source=_source_name(value), sink=callee)
 
     def _report_entry_point(self, hit: SinkHit, ctx: FileContext,
                             function: ast.FunctionDef | ast.AsyncFunctionDef | None, reported: set[tuple[int, int]]) -> None:
@@ -168,8 +174,8 @@ class TaintRule(Rule):
         if query[0] == "entry":
             return not index.callers.get(query[1])
         if query[0] == "sink":
-            callee, position = query[1], int(query[2])
-            if not _passes_to_sink(index, callee, position, self.sink):
+            callee, positions = query[1], _marks(query[2])
+            if not any(_passes_to_sink(index, callee, position, self.sink) for position in positions):
                 return False
             return len(query) == 3 or any(_call_returns_taint(index, name, self.sink) for name in query[3:])
         return any(_call_returns_taint(index, name, self.sink) for name in query[1:])

@@ -106,8 +106,23 @@ def reaches(source: str, sink: str) -> bool:
 TASK_DECORATORS = ("task", "shared_task", "celery.task", "dramatiq.actor", "rq.job")
 ROUTE_DECORATORS = ("route", "get", "post", "put", "patch", "delete", "api_route", "websocket")
 LAMBDA_HANDLER_NAMES = ("handler", "lambda_handler", "main_handler")
-REQUEST_ANNOTATIONS = ("HttpRequest", "Request", "flask.Request", "starlette.requests.Request",
-                       "fastapi.Request", "django.http.HttpRequest", "aiohttp.web.Request")
+# Parameters annotated with a server framework's request class are request objects. An annotation
+# that resolves through the imports must name one of REQUEST_TYPES (a client's outgoing
+# `requests.PreparedRequest` is not one); an unresolved one (imports cut off, a string) is judged
+# by its last name.
+REQUEST_TYPES = frozenset({
+    "django.http.HttpRequest", "django.http.request.HttpRequest", "django.core.handlers.asgi.ASGIRequest",
+    "django.core.handlers.wsgi.WSGIRequest", "rest_framework.request.Request", "flask.Request",
+    "flask.wrappers.Request", "werkzeug.Request", "werkzeug.wrappers.Request", "werkzeug.wrappers.request.Request",
+    "quart.Request", "quart.wrappers.Request", "starlette.requests.Request", "fastapi.Request",
+    "fastapi.requests.Request", "aiohttp.web.Request", "aiohttp.web.BaseRequest", "aiohttp.web_request.Request",
+    "sanic.Request", "sanic.request.Request", "litestar.Request", "tornado.httputil.HTTPServerRequest",
+})
+REQUEST_TYPE_NAMES = frozenset({"Request", "HttpRequest"})
+# Route converters (werkzeug `<int:id>`, Starlette `{id:int}`) and parameter annotations that leave
+# a handler's argument a number or a UUID, which carries no markup, quote or path.
+TYPED_CONVERTERS = frozenset({"int", "float", "uuid"})
+TYPED_ANNOTATIONS = frozenset({"int", "float", "bool", "uuid.UUID", "decimal.Decimal"})
 
 # Calls that make data safe for some sinks.
 CONVERSIONS = frozenset({"int", "float", "bool", "complex", "len", "uuid.UUID", "decimal.Decimal", "ord",
@@ -147,6 +162,28 @@ SANITIZERS: dict[str, frozenset[str]] = {
     "hashlib.sha256": frozenset(ALL_SINKS),
     "hashlib.md5": frozenset(ALL_SINKS),
     "hashlib.sha1": frozenset(ALL_SINKS),
+}
+# A query's result holds the database's rows (or is the cursor), not the parameters bound to it.
+QUERY_METHODS = frozenset({"execute", "executemany"})
+# Django templates autoescape what they render: `.render()` of a template these calls make, or of
+# any template given a Context, is escaped HTML (the template's own source keeps its taint).
+AUTOESCAPING_TEMPLATES = frozenset({
+    "django.template.Template", "django.template.base.Template", "django.template.loader.get_template",
+    "django.template.loader.select_template",
+})
+TEMPLATE_CONTEXTS = frozenset({
+    "django.template.Context", "django.template.RequestContext", "django.template.context.Context",
+    "django.template.context.RequestContext",
+})
+# Framework functions that handle what they are given safely for these sink kinds, though their code
+# (when the framework itself is scanned) hands it to such a sink: Django's debug pages render it
+# through the autoescaping DEBUG_ENGINE, and Flask's flash() queues a message for display, which
+# nothing trusts.
+SAFE_CALLEES: dict[str, frozenset[str]] = {
+    "django.views.debug.technical_500_response": frozenset({"xss"}),
+    "django.views.debug.technical_404_response": frozenset({"xss"}),
+    "flask.flash": frozenset({"trust-boundary"}),
+    "flask.helpers.flash": frozenset({"trust-boundary"}),
 }
 # A project function with one of these name shapes is taken for an escaper of that kind (the
 # analysis cannot see through hand-written escaping loops).

@@ -25,7 +25,9 @@ class TaintedHtmlResponse(TaintRule):
     ```python
     return render_template("results.html", query=request.args["q"])
     ```
-    Autoescaping templates, or `markupsafe.escape` for hand-built HTML.
+    Autoescaping templates, or `markupsafe.escape` for hand-built HTML. A dict or list a view
+    returns is sent as JSON, and a route variable converted to a number (`<int:page>`) carries no
+    markup: neither is reported.
 
     ## Known limitations
     Test files are not checked (as for every taint rule): the views a test suite defines echo
@@ -72,6 +74,14 @@ class TaintedHtmlResponse(TaintRule):
         @app.route("/results")
         def results():
             return render_template("results.html", query=request.args.get("q", ""))
+
+        @app.route("/page/<int:page>")
+        def page(page):
+            return f"<h1>Page {page}</h1>"
+
+        @app.route("/api/search")
+        def api_search():
+            return {"query": request.args.get("q", "")}
         """,
         Example(
             """
