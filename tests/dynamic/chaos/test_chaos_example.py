@@ -64,6 +64,13 @@ def test_cli_reports_one_site_in_json_with_the_check_exit_codes(tmp_path: Path, 
     assert main(["chaos", str(EXAMPLE), "--plan", str(plan), "-f", "json", "-o", str(out), "--exit-zero", "--no-progress"]) == 0
 
 
+def test_cli_refuses_xdist_with_a_one_line_error(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
+    assert main(["chaos", str(EXAMPLE), "--no-progress", "--", "-p", "xdist", "-n", "2"]) == 2
+    err = capsys.readouterr().err
+    assert "cannot run under pytest-xdist" in err and err.count("\n") == 1
+
+
 @pytest.mark.parametrize(("plan", "message"), [
     ('faults = ["meteor-strike"]\n', "unknown fault 'meteor-strike'"),
     ("deadline = -1\n", "deadline"),

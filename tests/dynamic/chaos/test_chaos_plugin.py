@@ -58,8 +58,9 @@ from app.calls import count_tables, fetch, fetch_async, fetch_stubbornly, fetch_
 def test_fetch(url):
     assert fetch(url) == {"ok": True}
 
-def test_real_libraries_work(url, tmp_path):
+def test_real_libraries_work(url, tmp_path, s3):
     # Runs after every faulted test: each library must behave as the real thing.
+    assert s3.get_object(Bucket="chaos-orders", Key="order-1")["Body"].read() == b"paid"
     assert requests.get(url, timeout=2).json() == {"ok": True}
     assert httpx.get(url, timeout=2).json() == {"ok": True}
     assert urllib.request.urlopen(url, timeout=2).status == 200
@@ -163,14 +164,17 @@ def test_recording_gives_each_call_its_project_call_site(project: Path) -> None:
     assert {entry["outcome"] for entry in run.payload["runs"][""].values()} == {"passed"}
 
 
-def test_real_libraries_work_after_every_faulted_test(project: Path) -> None:
-    faults = applicable("requests")
-    select = ["tests/test_calls.py::test_fetch", "tests/test_calls.py::test_real_libraries_work"]
-    run = run_pytest(_python(), project, [], [f"--prodgate-fault=app/calls.py:5:{f}" for f in faults], timeout=120,
-                     select=select)
+@pytest.mark.parametrize(("client", "site", "test"), [
+    ("requests", "app/calls.py:5", "test_fetch"), ("sqlite3", "app/calls.py:20", "test_tables"),
+    ("aiohttp", "app/calls.py:26", "test_fetch_async"), ("botocore", "app/calls.py:30", "test_read_object")])
+def test_real_libraries_work_after_every_faulted_test(project: Path, client: str, site: str, test: str) -> None:
+    faults = applicable(client)
+    select = [f"tests/test_calls.py::{test}", "tests/test_calls.py::test_real_libraries_work"]
+    run = run_pytest(_python(), project, [], [f"--prodgate-fault={site}:{f}" for f in faults] + ["--prodgate-deadline=5"],
+                     timeout=300, select=select)
     assert run.payload is not None, run.output_tail
     runs = run.payload["runs"]
-    assert list(runs) == [f"app/calls.py:5:{f}" for f in faults]
+    assert list(runs) == [f"{site}:{f}" for f in faults]
     for arm, tests in runs.items():
         faulted, real = tests[select[0]], tests[select[1]]
         assert faulted["outcome"] == "failed" and len(faulted["injections"]) == 1, arm
@@ -190,6 +194,13 @@ def test_a_bad_fault_option_is_a_usage_error(project: Path) -> None:
     run = run_pytest(_python(), project, [], ["--prodgate-fault=app/calls.py:5:meteor-strike"], timeout=60)
     assert run.returncode == 4
     assert "meteor-strike" in run.output_tail
+
+
+def test_xdist_is_a_usage_error_instead_of_a_silently_empty_recording(project: Path) -> None:
+    run = run_pytest(_python(), project, ["-p", "xdist", "-n", "2"], [], timeout=60)
+    assert run.returncode == 4
+    assert "cannot run under pytest-xdist" in run.output_tail
+    assert run_pytest(_python(), project, ["-p", "xdist", "-n", "0", "-k", "tables"], [], timeout=60).returncode == 0
 
 
 def test_tests_failing_without_a_fault_are_diagnostics_and_never_faulted(project: Path) -> None:

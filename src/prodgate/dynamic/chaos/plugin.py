@@ -170,6 +170,10 @@ def pytest_configure(config: pytest.Config) -> None:
     faults = config.getoption("prodgate_fault")
     if not faults and not config.getoption("prodgate_record"):
         return
+    if getattr(config.option, "dist", "no") != "no":
+        # xdist workers would each patch, record and write on their own, and the file would hold one of them.
+        raise pytest.UsageError("prodgate chaos cannot run under pytest-xdist (-n, --dist): "
+                                "leave -n out of the pytest arguments, or pass -n 0 to override addopts")
     try:
         arms = [ArmedFault.parse(fault) for fault in faults]
     except ValueError as exc:

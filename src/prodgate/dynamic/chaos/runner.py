@@ -68,8 +68,11 @@ class Recording:
 
 
 def _last_line(text: str) -> str:
-    lines = [line for line in text.strip().splitlines() if line.strip()]
-    return lines[-1].strip() if lines else "no output"
+    """The line of pytest's output that says why it stopped: its last error line (a usage error is
+    followed by the rootdir), else its last line."""
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    errors = [line for line in lines if "error:" in line.lower()]
+    return (errors or lines or ["no output"])[-1]
 
 
 def record(python: str, root: Path, pytest_args: Sequence[str]) -> Recording:
