@@ -192,6 +192,41 @@ def test_django_debug_page_escapes_the_request_it_shows(tmp_path: Path) -> None:
     assert found[0][3].startswith("untrusted request.GET is written into the django.views.debug.echo_response")
 
 
+def test_django_login_redirect_carries_the_next_page_in_its_query(tmp_path: Path) -> None:
+    found = scan({
+        "django/__init__.py": "",
+        "django/contrib/__init__.py": "",
+        "django/contrib/auth/__init__.py": "",
+        "django/contrib/auth/views.py": """
+            from urllib.parse import urlsplit, urlunsplit
+
+            from django.http import HttpResponseRedirect, QueryDict
+
+
+            def redirect_to_login(next, login_url="/accounts/login/"):
+                login_url_parts = list(urlsplit(login_url))
+                querystring = QueryDict(login_url_parts[3], mutable=True)
+                querystring["next"] = next
+                login_url_parts[3] = querystring.urlencode(safe="/")
+                return HttpResponseRedirect(urlunsplit(login_url_parts))
+            """,
+        "django/contrib/flatpages/__init__.py": "",
+        "django/contrib/flatpages/views.py": """
+            from django.contrib.auth.views import redirect_to_login
+
+
+            def render_flatpage(request, f):
+                if f.registration_required and not request.user.is_authenticated:
+                    return redirect_to_login(request.path)
+
+
+            def login_elsewhere(request):
+                return redirect_to_login("/", request.GET["login"])
+            """,
+    }, tmp_path)
+    assert [(path, line, rule) for path, line, rule, _ in found] == [("django/contrib/flatpages/views.py", 11, "PG711")]
+
+
 def test_test_files_are_not_analysed(tmp_path: Path) -> None:
     view = '''
         from flask import Flask, request
@@ -204,3 +239,42 @@ def test_test_files_are_not_analysed(tmp_path: Path) -> None:
             return request.args["q"]
         '''
     assert scan({"tests/test_echo.py": view, "conftest.py": view}, tmp_path) == []
+
+
+def test_redirect_through_a_project_function_after_validation(tmp_path: Path) -> None:
+    found = scan({
+        "shop/__init__.py": "",
+        "shop/urls.py": """
+            from urllib.parse import urlsplit, urlunsplit
+
+            from django.utils.translation import override
+
+
+            def translate_url(url, lang_code):
+                parsed = urlsplit(url)
+                with override(lang_code):
+                    return urlunsplit((parsed.scheme, parsed.netloc, parsed.path, "", ""))
+            """,
+        "shop/views.py": """
+            from django.http import HttpResponseRedirect
+            from django.utils.http import url_has_allowed_host_and_scheme
+
+            from shop.urls import translate_url
+
+
+            def set_language(request):
+                next_url = request.POST.get("next")
+                if not url_has_allowed_host_and_scheme(url=next_url, allowed_hosts={request.get_host()}):
+                    next_url = "/"
+                return HttpResponseRedirect(translate_url(next_url, request.POST["language"]))
+
+
+            def switch_language(request):
+                return HttpResponseRedirect(translate_url(request.POST["next"], "en"))
+
+
+            def current_site(request):
+                return HttpResponseRedirect("https://%s/" % request.get_host())
+            """,
+    }, tmp_path)
+    assert [(path, line, rule) for path, line, rule, _ in found] == [("shop/views.py", 16, "PG711")]

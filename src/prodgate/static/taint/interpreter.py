@@ -778,7 +778,7 @@ class Interpreter:
         if qualname in spec.PROPAGATORS or not any(_untrusted(v) for v in everything):
             result = combine(everything)
         else:
-            marks = ",".join(str(i) for i, a in enumerate(args) if _untrusted(a))
+            marks = ",".join(_mark(str(i), a) for i, a in enumerate(args) if _untrusted(a))
             self.result.outgoing.append((node, qualname, {i: a for i, a in enumerate(args) if _untrusted(a)}))
             origin = Origin("call", f"{qualname}|{marks}", node.lineno, self.ctx.column(node.lineno, node.col_offset))
             base = combine(everything)
@@ -924,8 +924,8 @@ class Interpreter:
             return receiver
         if receiver.kind.startswith("object:") and receiver.attrs:
             qualname = receiver.kind[7:]
-            marks = ",".join(k[5:] for k, v in receiver.attrs if k.startswith("__arg") and _untrusted(v))
-            arg_marks = ",".join(str(i) for i, a in enumerate(args) if _untrusted(a))
+            marks = ",".join(_mark(k[5:], v) for k, v in receiver.attrs if k.startswith("__arg") and _untrusted(v))
+            arg_marks = ",".join(_mark(str(i), a) for i, a in enumerate(args) if _untrusted(a))
             if marks or arg_marks:
                 origin = Origin("call", f"{qualname}.{method}|{arg_marks}|self:{marks}", node.lineno,
                                 self.ctx.column(node.lineno, node.col_offset))
@@ -1194,6 +1194,12 @@ def _weak_hash(receiver: Value) -> bool:
 def _untrusted(value: Value) -> bool:
     """Carries input from outside (not merely a parameter of the function being summarised)."""
     return value.kind == "request" or any(o.kind in ("source", "call") for o in value.origins)
+
+
+def _mark(position: str, value: Value) -> str:
+    """An untrusted argument's position in a ``call`` origin, with the sinks it was sanitised for
+    (``1~redirect+ssrf``): the callee's result carries its taint to the other sinks only."""
+    return f"{position}~{'+'.join(sorted(value.clean_for))}" if value.clean_for else position
 
 
 def _body(value: Value) -> Value:

@@ -128,9 +128,10 @@ class TaintRule(Rule):
         reported: set[tuple[int, int]] = ctx.state().setdefault("outgoing", set())
         for call, callee, arguments in result.outgoing:
             where = (call.lineno, call.col_offset)
-            if where in reported or "." not in callee or self.sink in spec.SAFE_CALLEES.get(callee, ()):
+            if where in reported or "." not in callee:
                 continue
-            tainted = [(i, v) for i, v in sorted(arguments.items()) if v.tainted_for(self.sink)]
+            tainted = [(i, v) for i, v in sorted(arguments.items())
+                       if v.tainted_for(self.sink) and not spec.handled_safely(callee, i, self.sink)]
             if not tainted:
                 continue
             reported.add(where)
@@ -189,15 +190,22 @@ def _passes_to_sink(index: ProjectIndex, callee: str, position: int, sink: str) 
     return any(param == position and kind == sink for param, kind, _ in summary.get("sinks", ()))
 
 
-def _marks(text: str) -> set[int]:
-    return {int(m) for m in text.split(",") if m.strip().isdigit()}
+def _marks(text: str, sink: str | None = None) -> set[int]:
+    """Argument positions listed in ``text`` (``0,2~xss+sql``: 2 was sanitised for XSS and SQL),
+    those whose taint reaches ``sink`` when one is given."""
+    found = set()
+    for mark in text.split(","):
+        position, _, clean = mark.strip().partition("~")
+        if position.isdigit() and (sink is None or sink not in clean.split("+")):
+            found.add(int(position))
+    return found
 
 
 def _call_returns_taint(index: ProjectIndex, name: str, sink: str, depth: int = 0) -> bool:
     """Whether the call described by a ``call`` origin returns tainted data, given its callee's summary."""
     parts = name.split("|")
-    qualname, args = parts[0], _marks(parts[1]) if len(parts) > 1 else set()
-    self_marks = _marks(parts[2][5:]) if len(parts) > 2 and parts[2].startswith("self:") else set()
+    qualname, args = parts[0], _marks(parts[1], sink) if len(parts) > 1 else set()
+    self_marks = _marks(parts[2][5:], sink) if len(parts) > 2 and parts[2].startswith("self:") else set()
     is_method = len(parts) > 2
     function = index.function(qualname)
     if function is None:

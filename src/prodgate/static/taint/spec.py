@@ -21,9 +21,10 @@ WEAK_HASH_NAMES = frozenset({"md5", "sha1", "MD5", "SHA1", "sha-1", "SHA-1"})
 
 # Values of these qualified names are framework request objects: anything read from them is untrusted.
 REQUEST_OBJECTS = frozenset({"flask.request", "quart.request", "bottle.request", "werkzeug.local.request"})
-# Attributes of a request object that are not attacker-controlled data.
+# Attributes of a request object that are not attacker-controlled data (Django's `get_host()` is
+# the Host header validated against ALLOWED_HOSTS).
 REQUEST_SAFE_ATTRIBUTES = frozenset({
-    "method", "user", "session", "is_secure", "is_json", "endpoint", "url_rule", "blueprint", "auth_user",
+    "get_host", "method", "user", "session", "is_secure", "is_json", "endpoint", "url_rule", "blueprint", "auth_user",
     "scheme", "environ", "app", "resolver_match", "content_length", "mimetype",
 })
 # Calls whose result is untrusted input.
@@ -175,16 +176,36 @@ TEMPLATE_CONTEXTS = frozenset({
     "django.template.Context", "django.template.RequestContext", "django.template.context.Context",
     "django.template.context.RequestContext",
 })
-# Framework functions that handle what they are given safely for these sink kinds, though their code
-# (when the framework itself is scanned) hands it to such a sink: Django's debug pages render it
-# through the autoescaping DEBUG_ENGINE, and Flask's flash() queues a message for display, which
-# nothing trusts.
-SAFE_CALLEES: dict[str, frozenset[str]] = {
-    "django.views.debug.technical_500_response": frozenset({"xss"}),
-    "django.views.debug.technical_404_response": frozenset({"xss"}),
-    "flask.flash": frozenset({"trust-boundary"}),
-    "flask.helpers.flash": frozenset({"trust-boundary"}),
-}
+
+
+@dataclass(frozen=True, slots=True)
+class SafeCallee:
+    """A framework function that handles its arguments at ``args`` (every one when empty) safely
+    for the ``sinks``, though its own code (when the framework itself is scanned) seems to hand
+    them to such a sink."""
+
+    callee: str
+    sinks: frozenset[str]
+    args: tuple[int, ...] = ()
+
+
+SAFE_CALLEES: tuple[SafeCallee, ...] = (
+    # Django's debug pages render what they show through the autoescaping DEBUG_ENGINE.
+    SafeCallee("django.views.debug.technical_500_response", frozenset({"xss"})),
+    SafeCallee("django.views.debug.technical_404_response", frozenset({"xss"})),
+    # flash() queues a message for display, which nothing trusts.
+    SafeCallee("flask.flash", frozenset({"trust-boundary"})),
+    SafeCallee("flask.helpers.flash", frozenset({"trust-boundary"})),
+    # The page to come back to goes into the login URL's query string; the login view checks it.
+    SafeCallee("django.contrib.auth.views.redirect_to_login", frozenset({"redirect"}), args=(0,)),
+)
+
+
+def handled_safely(callee: str, position: int, sink: str) -> bool:
+    """Whether ``callee`` handles its argument at ``position`` safely for ``sink`` (``SAFE_CALLEES``)."""
+    return any(s.callee == callee and sink in s.sinks and (not s.args or position in s.args) for s in SAFE_CALLEES)
+
+
 # A project function with one of these name shapes is taken for an escaper of that kind (the
 # analysis cannot see through hand-written escaping loops).
 ESCAPER_NAMES: dict[str, frozenset[str]] = {
