@@ -44,6 +44,7 @@ class Environment:
         self.python = python
         self._target_version = target_version
         self.cache_dir = cache_dir
+        self._nested: dict[str, frozenset[str]] = {}
 
     @cached_property
     def interpreter(self) -> Interpreter:
@@ -84,11 +85,29 @@ class Environment:
     @cached_property
     def declared_modules(self) -> frozenset[str]:
         """Import names the declared distributions provide (installed metadata, else the usual names)."""
+        return self._modules_of(self.declared)
+
+    def _modules_of(self, declared: Declared) -> frozenset[str]:
         names: set[str] = set()
-        for name in {*self.declared.requirements, *self.declared.pins}:
+        for name in {*declared.requirements, *declared.pins}:
             dist = self.distributions.get(name)
             names |= dist.top_level if dist is not None else guessed_import_names(name)
         return frozenset(names)
+
+    def declared_nearby(self, module: str, importer_dir: str) -> bool:
+        """A nested project holding the importer (``examples/celery`` with its own pyproject.toml
+        or requirements file) declares a distribution that provides ``module``."""
+        directory = importer_dir
+        while directory:
+            if module in self._nested_modules(directory):
+                return True
+            directory = directory.rpartition("/")[0]
+        return False
+
+    def _nested_modules(self, directory: str) -> frozenset[str]:
+        if directory not in self._nested:
+            self._nested[directory] = self._modules_of(read_declared(self.root / directory))
+        return self._nested[directory]
 
     @cached_property
     def complete(self) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import posixpath
 import sys
 from collections.abc import Iterator
 from functools import lru_cache
@@ -93,8 +94,24 @@ def imported_roots(node: ast.Import | ast.ImportFrom) -> Iterator[tuple[str, ast
 
 @lru_cache(maxsize=4)
 def project_roots(index: ProjectIndex) -> frozenset[str]:
-    """Top-level names of the modules being analysed."""
-    return frozenset(name.split(".", 1)[0] for name in index.modules)
+    """Top-level names the project's own files are imported by.
+
+    Besides the analysed modules' first names, every file provides the outermost package
+    directory holding it, or itself when its directory is no package, wherever it sits: an
+    example's own pyproject, a test runner's rootdir or a fixture puts nested directories on
+    ``sys.path`` (``examples/tutorial/flaskr/auth.py`` provides ``flaskr``,
+    ``tests/test_apps/cliapp/app.py`` provides ``cliapp``)."""
+    packages = {posixpath.dirname(m.path) for m in index.modules.values() if m.is_package}
+    roots = {name.split(".", 1)[0] for name in index.modules}
+    for module in index.modules.values():
+        directory = posixpath.dirname(module.path)
+        if directory not in packages:
+            roots.add(posixpath.basename(module.path).split(".", 1)[0])
+            continue
+        while posixpath.dirname(directory) in packages and posixpath.dirname(directory) != directory:
+            directory = posixpath.dirname(directory)
+        roots.add(posixpath.basename(directory))
+    return frozenset(roots - {"", "__init__"})
 
 
 def importer_dir(path: str) -> str:

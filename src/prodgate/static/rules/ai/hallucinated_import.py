@@ -21,8 +21,13 @@ class HallucinatedImport(Rule):
     ## What it does
     Finds imports of top-level modules that nothing provides: not the standard library of the
     targeted Python version, not the project itself (its modules, source roots and namespace
-    directories), not any distribution installed in the target environment, and not any
-    distribution the project declares (PEP 621, Poetry, requirements files, setup.cfg).
+    directories, and every package directory or module file inside it, such as an example's
+    package or a test suite's fixture apps), not any distribution installed in the target
+    environment, and not any distribution the project declares (PEP 621, Poetry, requirements
+    files, setup.cfg), or a nested project holding the importing file declares (an example with
+    its own `pyproject.toml`). A module the importing file itself writes (its name, or its name
+    with `.py`, is a string in that file: a test that creates a package in a temporary
+    `sys.path` entry) is not reported either.
 
     ## Why is this bad
     The process dies with `ModuleNotFoundError` at startup, or at the first request that reaches
@@ -83,6 +88,38 @@ class HallucinatedImport(Rule):
         """,
     )
     clean = (
+        Example(
+            """
+            import pytest
+            from flaskr import create_app
+            from blueprintapp import app as blueprint_app
+            """,
+            path="examples/tutorial/tests/conftest.py",
+            files={"examples/tutorial/flaskr/__init__.py": "def create_app(): ...\n",
+                   "examples/tutorial/flaskr/db.py": "",
+                   "examples/tutorial/pyproject.toml": "[project]\nname = \"flaskr\"\ndependencies = [\"flask\"]\n",
+                   "tests/test_apps/blueprintapp/__init__.py": "app = None\n",
+                   "tests/test_apps/blueprintapp/apps/__init__.py": ""},
+        ),
+        Example(
+            """
+            from acme_task_queue import Queue
+            from task_app import tasks
+            """,
+            path="examples/worker/src/task_app/views.py",
+            files={"examples/worker/pyproject.toml": "[project]\nname = \"worker\"\ndependencies = [\"acme-task-queue\"]\n",
+                   "examples/worker/src/task_app/__init__.py": "",
+                   "examples/worker/src/task_app/tasks.py": ""},
+        ),
+        Example(
+            """
+            def test_instance_path_of_installed_module(site_packages):
+                (site_packages / "site_app.py").write_text("import flask\\napp = flask.Flask(__name__)\\n")
+                from site_app import app
+                assert app.instance_path
+            """,
+            path="tests/test_instance_config.py",
+        ),
         """
         import json
         import yaml
@@ -132,6 +169,8 @@ class HallucinatedImport(Rule):
 
     def _check(self, node: ast.Import | ast.ImportFrom, ctx: FileContext) -> None:
         for root, at in candidate_imports(node, ctx):
+            if root in _written_modules(ctx):
+                continue
             ctx.report(at, module=root, properties={"module": root}, requires=("import", root, importer_dir(ctx.path)))
 
     def confirm(self, query: tuple[str, ...], index: ProjectIndex) -> bool:
@@ -140,4 +179,14 @@ class HallucinatedImport(Rule):
             return False
         environment = active()
         return (environment.complete and not environment.is_available(module)
-                and not environment.is_local(module, directory))
+                and not environment.is_local(module, directory) and not environment.declared_nearby(module, directory))
+
+
+def _written_modules(ctx: FileContext) -> frozenset[str]:
+    """Module names the file spells as strings (``"site_app.py"``, ``"config_package_app"``): the
+    modules it writes to disk itself before importing them."""
+    state = ctx.state()
+    if "written" not in state:
+        strings = {n.value for n in ast.walk(ctx.tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
+        state["written"] = frozenset(s.removesuffix(".py") for s in strings if s.removesuffix(".py").isidentifier())
+    return frozenset(state["written"])
