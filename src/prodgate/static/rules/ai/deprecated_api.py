@@ -22,6 +22,7 @@ EFFECTS = {
     "deprecated": "it warns today and breaks in the release that removes it",
 }
 TEST_CASE_SUFFIX = "TestCase"
+CONTEXTS = {"async": "in a coroutine", "sync": "outside a coroutine"}
 OPENAI = '[project]\nname = "bot"\nrequires-python = ">=3.10"\ndependencies = ["openai{spec}"]\n'
 
 
@@ -31,7 +32,7 @@ class DeprecatedApi(Rule):
     Finds APIs that the targeted Python version or the installed library version has deprecated
     or removed: standard-library modules and names (`imp`, `distutils`, `asyncore`,
     `collections.Mapping`, `datetime.datetime.utcnow`, `ssl.wrap_socket`, `unittest` alias
-    methods, `asyncio.get_event_loop()` in a coroutine) and library APIs (pandas
+    methods, `asyncio.get_event_loop()` outside a coroutine) and library APIs (pandas
     `DataFrame.append`, `numpy.float`, SQLAlchemy `engine.execute`, pydantic `.dict()`, openai
     `ChatCompletion`, `yaml.load` without a `Loader`, Flask `Markup`, ...). The versions come
     from a data file in prodgate (`prodgate/deps/data/deprecations.toml`); each finding names the
@@ -65,7 +66,10 @@ class DeprecatedApi(Rule):
     file). Code in `except` handlers and behind version or `hasattr` checks is compatibility code
     and is not reported, nor are calls under `warnings.catch_warnings()`. A deprecation the
     library warns only on some paths (after a branch, or a `PendingDeprecationWarning`) is not
-    discovered.
+    discovered. An entry's `context` says where the API is deprecated: `asyncio.get_event_loop()`
+    returns the running loop inside a coroutine and is reported only outside one, where no loop
+    may be current (warned from Python 3.12, `RuntimeError` from 3.14); a plain function that
+    only ever runs inside a loop is reported too, and `asyncio.get_running_loop()` is right there.
 
     ## References
     - https://docs.python.org/3/whatsnew/
@@ -123,9 +127,19 @@ class DeprecatedApi(Rule):
         from collections import Mapping  # error: PG822
 
         async def handler():
-            loop = asyncio.get_event_loop()  # error: PG822
+            loop = asyncio.get_event_loop()
             return datetime.datetime.utcnow(), loop
         """,
+        Example(
+            """
+            import asyncio
+
+            def main(serve):
+                loop = asyncio.get_event_loop()  # error: PG822
+                loop.run_until_complete(serve())
+            """,
+            files={"pyproject.toml": '[project]\nname = "svc"\nrequires-python = ">=3.12"\n'},
+        ),
         Example(
             """
             from datetime import datetime
@@ -174,7 +188,7 @@ class DeprecatedApi(Rule):
         except ImportError:
             from collections import Sequence
 
-        def main():
+        async def main():
             loop = asyncio.get_event_loop()
             return loop
         """,
@@ -218,8 +232,8 @@ class DeprecatedApi(Rule):
         if entry is not None and entry.missing is not None:
             if ctx.argument(node, entry.position, entry.missing) is None and not ctx.has_splat(node):
                 self._report(ctx, node, f"{name}() without {entry.missing}=", entry)
-        elif entry is not None and entry.context == "async" and ctx.in_async_function():
-            self._report(ctx, node, f"{name}() in a coroutine", entry)
+        elif entry is not None and entry.context == ("async" if ctx.in_async_function() else "sync"):
+            self._report(ctx, node, f"{name}() {CONTEXTS[entry.context]}", entry)
         for keyword in node.keywords:
             found = data.keywords.get(name, {}).get(keyword.arg or "")
             if found is not None:
