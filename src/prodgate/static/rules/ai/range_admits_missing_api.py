@@ -65,6 +65,9 @@ class RangeAdmitsMissingApi(Rule):
     `try/except ImportError` (or `AttributeError`, `TypeError`) and under `if TYPE_CHECKING:` is
     compatibility code and is not reported. A dependency the project does not declare is
     PG821's business, and a project without `requires-python` is not judged on Python APIs.
+    The project's own API is never judged: its tests and examples run against the source beside
+    them (requests' tests use `requests.JSONDecodeError` while its test extras declare
+    `requests[socks]` with no version).
 
     ## References
     - https://packaging.python.org/en/latest/specifications/version-specifiers/
@@ -115,6 +118,22 @@ class RangeAdmitsMissingApi(Rule):
         ),
     )
     clean = (
+        Example(
+            """
+            import requests
+
+            def test_json_decode_error_is_raised(httpbin):
+                try:
+                    requests.get(httpbin("html")).json()
+                except requests.exceptions.JSONDecodeError as error:
+                    assert error.doc
+            """,
+            path="tests/test_requests.py",
+            files={"pyproject.toml": '[project]\nname = "requests"\nrequires-python = ">=3.9"\n'
+                                     '[project.optional-dependencies]\ntest = ["requests[socks]", "pytest"]\n',
+                   "src/requests/__init__.py": "from .exceptions import JSONDecodeError\n",
+                   "src/requests/exceptions.py": "class JSONDecodeError(ValueError): ...\n"},
+        ),
         Example(
             """
             import sys
@@ -203,6 +222,8 @@ class RangeAdmitsMissingApi(Rule):
     def confirm(self, query: tuple[str, ...], index: ProjectIndex) -> bool | str:
         _, name, distribution, added, error = query
         environment = active()
+        if index.is_project_module(name) or distribution == environment.declared.project_name:
+            return False  # the project's own API, which its code uses at the version beside it
         if distribution == PYTHON:
             declared = environment.declared.requires_python
             where, requirement = "Python", f"requires-python = \"{declared}\""
