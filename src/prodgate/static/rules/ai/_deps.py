@@ -40,15 +40,24 @@ def _is_type_checking(ctx: FileContext, test: ast.expr) -> bool:
                                                           "typing_extensions.TYPE_CHECKING")
 
 
+def _is_version_check(ctx: FileContext, test: ast.expr) -> bool:
+    return any(ctx.qualname(n) == "sys.version_info" for n in ast.walk(test) if isinstance(n, (ast.Name, ast.Attribute)))
+
+
 def _fallback_or_type_checking(ctx: FileContext, parent: ast.AST, child: ast.AST) -> bool:
     if isinstance(parent, ast.ExceptHandler):
         return _catches(ctx, parent, IMPORT_ERRORS)
-    return isinstance(parent, ast.If) and child in parent.body and _is_type_checking(ctx, parent.test)
+    if isinstance(parent, ast.Try) and child in parent.orelse:
+        return any(_catches(ctx, h, IMPORT_ERRORS) for h in parent.handlers)
+    return isinstance(parent, ast.If) and child is not parent.test and (
+        _is_version_check(ctx, parent.test) or (child in parent.body and _is_type_checking(ctx, parent.test)))
 
 
 def is_optional_import(ctx: FileContext, node: ast.stmt) -> bool:
     """An import that cannot break the program: guarded by ``except ImportError`` (or broader), the
-    fallback in such a handler, or only for type checkers (``if TYPE_CHECKING:``)."""
+    fallback in such a handler, the ``else`` that runs only when the guarded import succeeded, a
+    branch of a ``sys.version_info`` check (a backport for other Python versions), or only for
+    type checkers (``if TYPE_CHECKING:``)."""
     child: ast.AST = node
     for parent in ctx.ancestors():
         if isinstance(parent, ast.Try) and child in parent.body:

@@ -47,8 +47,9 @@ class HallucinatedImport(Rule):
     ```
 
     ## Known limitations
-    Imports guarded by `try/except ImportError` and imports under `if TYPE_CHECKING:` are never
-    reported, and neither are relative imports. When a runtime dependency the project declares is
+    Imports guarded by `try/except ImportError` (and those in its `else`, which runs only when
+    the guarded import succeeded), imports in a branch of a `sys.version_info` check and imports
+    under `if TYPE_CHECKING:` are never reported, and neither are relative imports. When a runtime dependency the project declares is
     not installed, nothing is reported: the import may come from that dependency's own
     dependencies (install the project's dependencies, or point `--python` at an environment that
     has them). Distributions pinned in lock files count as declared. A module that any file of
@@ -128,10 +129,24 @@ class HallucinatedImport(Rule):
         from __future__ import annotations
         """,
         """
+        import sys
+
         try:
             import ujson_turbo as json
         except ImportError:
             import json
+
+        try:
+            from urllib3.contrib import pyopenssl_extra
+        except ImportError:
+            pyopenssl_extra = None
+        else:
+            import OpenSSL_bindings_extra
+
+        if sys.version_info >= (3, 10):
+            from importlib import metadata
+        else:
+            import importlib_metadata_backport as metadata
 
         from typing import TYPE_CHECKING
 
