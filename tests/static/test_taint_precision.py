@@ -256,7 +256,9 @@ def test_redirect_through_a_project_function_after_validation(tmp_path: Path) ->
                     return urlunsplit((parsed.scheme, parsed.netloc, parsed.path, "", ""))
             """,
         "shop/views.py": """
+            from django.contrib.sites.shortcuts import get_current_site
             from django.http import HttpResponseRedirect
+            from django.utils.encoding import iri_to_uri
             from django.utils.http import url_has_allowed_host_and_scheme
 
             from shop.urls import translate_url
@@ -275,6 +277,16 @@ def test_redirect_through_a_project_function_after_validation(tmp_path: Path) ->
 
             def current_site(request):
                 return HttpResponseRedirect("https://%s/" % request.get_host())
+
+
+            def home_site(request):
+                site = get_current_site(request)
+                return HttpResponseRedirect("%s://%s/" % (request.scheme, site.domain))
+
+
+            def next_page(request):
+                return HttpResponseRedirect(iri_to_uri(request.GET["next"]))
             """,
     }, tmp_path)
-    assert [(path, line, rule) for path, line, rule, _ in found] == [("shop/views.py", 16, "PG711")]
+    assert [(path, line, rule) for path, line, rule, _ in found] == [("shop/views.py", 18, "PG711"),
+                                                                    ("shop/views.py", 31, "PG711")]

@@ -190,13 +190,15 @@ def _passes_to_sink(index: ProjectIndex, callee: str, position: int, sink: str) 
     return any(param == position and kind == sink for param, kind, _ in summary.get("sinks", ()))
 
 
-def _marks(text: str, sink: str | None = None) -> set[int]:
-    """Argument positions listed in ``text`` (``0,2~xss+sql``: 2 was sanitised for XSS and SQL),
-    those whose taint reaches ``sink`` when one is given."""
+def _marks(text: str, sink: str | None = None, requests: bool = True) -> set[int]:
+    """Argument positions listed in ``text`` (``0!,2~xss+sql``: 0 is the request object itself, 2
+    was sanitised for XSS and SQL): those whose taint reaches ``sink`` when one is given, and
+    without the request objects unless ``requests``."""
     found = set()
     for mark in text.split(","):
-        position, _, clean = mark.strip().partition("~")
-        if position.isdigit() and (sink is None or sink not in clean.split("+")):
+        head, _, clean = mark.strip().partition("~")
+        position = head.rstrip("!")
+        if position.isdigit() and (sink is None or sink not in clean.split("+")) and (requests or head == position):
             found.add(int(position))
     return found
 
@@ -204,12 +206,16 @@ def _marks(text: str, sink: str | None = None) -> set[int]:
 def _call_returns_taint(index: ProjectIndex, name: str, sink: str, depth: int = 0) -> bool:
     """Whether the call described by a ``call`` origin returns tainted data, given its callee's summary."""
     parts = name.split("|")
-    qualname, args = parts[0], _marks(parts[1], sink) if len(parts) > 1 else set()
-    self_marks = _marks(parts[2][5:], sink) if len(parts) > 2 and parts[2].startswith("self:") else set()
+    qualname = parts[0]
+    args_text = parts[1] if len(parts) > 1 else ""
+    self_text = parts[2][5:] if len(parts) > 2 and parts[2].startswith("self:") else ""
+    args, self_marks = _marks(args_text, sink), _marks(self_text, sink)
     is_method = len(parts) > 2
     function = index.function(qualname)
     if function is None:
-        return bool(args or self_marks)  # a library: its result carries its arguments' taint
+        # A library: its result carries the taint of the data it is given. Given the request object
+        # itself, it reads what it needs and the framework validates it (get_current_site(request)).
+        return bool(_marks(args_text, sink, requests=False) or _marks(self_text, sink, requests=False))
     summary = index.fact(FACT, function.qualname) or {}
     if sink in summary.get("clean", ()):
         return False
