@@ -25,6 +25,7 @@ from prodgate.core.selection import select_rules
 from prodgate.deps.environment import Environment, using
 from prodgate.deps.online import annotate
 from prodgate.static.cache import Cache, StoredRun
+from prodgate.static.config_secrets import analyse_config_files, with_config_files
 from prodgate.static.context import RuleSettings
 from prodgate.static.engine import FileResult, Plan, analyse_file, analyse_many
 from prodgate.static.index import ProjectIndex
@@ -161,7 +162,7 @@ def check(
     environment = Environment(config.root, python, plan.target_version, config.root / config["cache-dir"])
     if python:
         environment.probe()
-    files = discover(targets, config)
+    files = with_config_files(discover(targets, config), targets, config, plan)
     caching = config["cache"] if use_cache is None else use_cache
     cache = Cache(config.root / config["cache-dir"], f"{config.fingerprint()}|{plan.codes}|{plan.target_version}") if caching else None
     read = _read(files, plan, cache)
@@ -207,7 +208,8 @@ def _analyse(read: list[tuple[SourceFile, bytes | None, str | None]], plan: Plan
         if progress:
             progress(counter[0], total)
 
-    fresh = analyse_many(todo, plan, jobs, advance)
+    configured, todo = analyse_config_files(todo, plan, advance)
+    fresh = [*configured, *analyse_many(todo, plan, jobs, advance)]
     if cache is not None:
         for result in fresh:
             key = keys.get(result.path)
