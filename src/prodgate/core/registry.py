@@ -17,7 +17,7 @@ from types import ModuleType
 
 from prodgate.core.rule import Rule
 
-BUILTIN_RULES = ("prodgate.static.rules", "prodgate.dynamic.rules")
+BUILTIN_RULES = ("prodgate.static.rules", "prodgate.dynamic.rules", "prodgate.dynamic.chaos.rules")
 ENTRY_POINT_GROUP = "prodgate.rules"
 
 # Codes are never reused: a renamed or merged rule's old code maps to its new one, so existing
