@@ -290,3 +290,46 @@ def test_redirect_through_a_project_function_after_validation(tmp_path: Path) ->
     }, tmp_path)
     assert [(path, line, rule) for path, line, rule, _ in found] == [("shop/views.py", 18, "PG711"),
                                                                     ("shop/views.py", 31, "PG711")]
+
+
+def test_project_function_given_the_request_object(tmp_path: Path) -> None:
+    found = scan({
+        "sites/__init__.py": "",
+        "sites/shortcuts.py": """
+            from django.apps import apps
+
+            from sites.requests import RequestSite
+
+
+            def get_current_site(request):
+                if apps.is_installed("sites"):
+                    from sites.models import Site
+
+                    return Site.objects.get_current(request)
+                return RequestSite(request)
+
+
+            def next_page(request):
+                return request.GET["next"]
+            """,
+        "sites/requests.py": """
+            class RequestSite:
+                def __init__(self, request):
+                    self.domain = self.name = request.get_host()
+            """,
+        "sites/views.py": """
+            from django.http import HttpResponseRedirect
+
+            from sites.shortcuts import get_current_site, next_page
+
+
+            def shortcut(request, path):
+                object_domain = get_current_site(request).domain
+                return HttpResponseRedirect("%s://%s%s" % (request.scheme, object_domain, path))
+
+
+            def go_next(request):
+                return HttpResponseRedirect(next_page(request))
+            """,
+    }, tmp_path)
+    assert [(path, line, rule) for path, line, rule, _ in found] == [("sites/views.py", 13, "PG711")]

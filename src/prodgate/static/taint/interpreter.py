@@ -782,7 +782,10 @@ class Interpreter:
             self.result.outgoing.append((node, qualname, {i: a for i, a in enumerate(args) if _untrusted(a)}))
             origin = Origin("call", f"{qualname}|{marks}", node.lineno, self.ctx.column(node.lineno, node.col_offset))
             base = combine(everything)
-            result = replace(base, origins=frozenset({origin}) | {o for o in base.origins if o.kind == "param"},
+            # A parameter handed over as the whole request object taints the result only through
+            # the call's origin, which the project phase judges (a library reads what it needs).
+            params = {o for v in everything if not _whole_request(v) for o in v.origins if o.kind == "param"}
+            result = replace(base, origins=frozenset({origin}) | params,
                              steps=base.steps or (_step(self.ctx, node, f"result of `{qualname}`"),))
         attrs = (*((f"__arg{i}", a) for i, a in enumerate(args)), *((f"__kw_{k}", v) for k, v in keywords.items() if k))
         return replace(result, kind=f"object:{qualname}", attrs=attrs)
@@ -1196,11 +1199,16 @@ def _untrusted(value: Value) -> bool:
     return value.kind == "request" or any(o.kind in ("source", "call") for o in value.origins)
 
 
+def _whole_request(value: Value) -> bool:
+    """The request object itself, not data read from it."""
+    return value.kind == "request" and not any(o.kind == "source" for o in value.origins)
+
+
 def _mark(position: str, value: Value) -> str:
     """An untrusted argument's position in a ``call`` origin, ``!`` when it is the request object
     itself, with the sinks it was sanitised for (``1~redirect+ssrf``): the callee's result carries
     its taint to the other sinks only."""
-    head = f"{position}!" if value.kind == "request" and not any(o.kind == "source" for o in value.origins) else position
+    head = f"{position}!" if _whole_request(value) else position
     return f"{head}~{'+'.join(sorted(value.clean_for))}" if value.clean_for else head
 
 
