@@ -163,6 +163,21 @@ class FileContext:
         return (name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py"
                 or any(p in TEST_PARTS for p in parts[:-1]))
 
+    @functools.cached_property
+    def imported_roots(self) -> frozenset[str]:
+        """Top-level packages the module imports at its top level (also under ``if``/``try``)."""
+        roots: set[str] = set()
+        statements: list[ast.stmt] = list(self.tree.body)
+        for statement in self.tree.body:
+            if isinstance(statement, (ast.If, ast.Try)):
+                statements.extend(statement.body)
+        for node in statements:
+            if isinstance(node, ast.Import):
+                roots.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                roots.add(node.module.split(".")[0])
+        return frozenset(roots)
+
     # -- names -------------------------------------------------------------------------------
 
     def qualname(self, expr: ast.AST) -> str | None:

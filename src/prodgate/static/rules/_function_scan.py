@@ -161,20 +161,7 @@ def is_command_line_code(ctx: FileContext) -> bool:
 def imports_concurrency(ctx: FileContext) -> bool:
     """The module imports (at top level) a web framework, a task queue or a threading API: its
     functions can run in several threads at once."""
-    state = ctx.state()
-    if "<imports-concurrency>" not in state:
-        roots: set[str] = set()
-        statements: list[ast.stmt] = list(ctx.tree.body)
-        for statement in ctx.tree.body:
-            if isinstance(statement, (ast.If, ast.Try)):
-                statements.extend(statement.body)
-        for node in statements:
-            if isinstance(node, ast.Import):
-                roots.update(alias.name.split(".")[0] for alias in node.names)
-            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-                roots.add(node.module.split(".")[0])
-        state["<imports-concurrency>"] = bool(roots & CONCURRENT_MODULES)
-    return bool(state["<imports-concurrency>"])
+    return bool(ctx.imported_roots & CONCURRENT_MODULES)
 
 
 def decorator_tails(ctx: FileContext, function: FunctionNode) -> list[str]:

@@ -174,6 +174,9 @@ class Interpreter:
                                     or (is_task and arg.arg not in ("self", "cls")) or (is_lambda and index == 0)):
                 source = Origin("source", f"parameter `{arg.arg}` of handler `{node.name}`", arg.lineno, arg.col_offset + 1)
                 value = Value(frozenset({origin, source}), steps=(_step(self.ctx, arg, f"untrusted parameter `{arg.arg}`"),))
+                if self.is_route and (arg.annotation is None
+                                      or self._annotated(arg.annotation, spec.TEXT_ANNOTATIONS, spec.TEXT_ANNOTATIONS)):
+                    value = value.cleaned({"nosql"})  # a path or query parameter: text, unless typed as a body
             env[arg.arg] = value
         for extra in (node.args.vararg, node.args.kwarg):
             if extra is not None:
@@ -530,7 +533,8 @@ class Interpreter:
                 return CLEAN
             if node.attr == "path" and self.route_path is not None:
                 return constant(self.route_path)
-            return self._source(node, f"request.{node.attr}")
+            source = self._source(node, f"request.{node.attr}")
+            return source.cleaned({"nosql"}) if node.attr in spec.TEXT_REQUEST_ATTRIBUTES else source
         if qualname:
             return Value(kind=f"module:{qualname}")
         found = base.attr(node.attr)
@@ -581,7 +585,7 @@ class Interpreter:
         result = combine(parts, text="".join(p.text if p.const is UNKNOWN else str(p.const) for p in parts))
         if result.tainted and FIXED_HOST.match(prefix):
             result = result.cleaned({"ssrf", "redirect"})
-        return result
+        return result.cleaned({"nosql"})  # text cannot carry a query operator object
 
     def _expr_FormattedValue(self, node: ast.FormattedValue, env: Env) -> Value:
         return self._expr(node.value, env)
@@ -667,18 +671,19 @@ class Interpreter:
     _expr_Set = _expr_List
 
     def _expr_Dict(self, node: ast.Dict, env: Env) -> Value:
-        entries: list[tuple[object, Value]] = []
-        values = []
+        entries: list[tuple[object, Value]] | None = []
+        parts = []
         for key, value in zip(node.keys, node.values):
             evaluated = self._expr(value, env)
-            values.append(evaluated)
-            if key is None:
-                return combine(values)
-            key_value = self._expr(key, env)
-            if key_value.const is UNKNOWN or not isinstance(key_value.const, (str, int, bytes, tuple)):
-                return combine(values)
-            entries.append((key_value.const, evaluated))
-        return container(entries=tuple(entries[:MAX_ITEMS]))
+            parts.append(evaluated)
+            key_value = self._expr(key, env) if key is not None else CLEAN
+            if key is None or key_value.const is UNKNOWN or not isinstance(key_value.const, (str, int, bytes, tuple)):
+                entries = None
+                # A key taken from input can name a query operator (`$where`, `$ne`), whatever its type.
+                parts.append(replace(key_value, clean_for=key_value.clean_for - {"nosql"}))
+            elif entries is not None:
+                entries.append((key_value.const, evaluated))
+        return combine(parts) if entries is None else container(entries=tuple(entries[:MAX_ITEMS]))
 
     def _expr_ListComp(self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp, env: Env) -> Value:
         inner = self._comprehension(node.generators, env)
@@ -777,6 +782,8 @@ class Interpreter:
                 return combine(everything).cleaned(sinks)
         if qualname in spec.PROPAGATORS or not any(_untrusted(v) for v in everything):
             result = combine(everything)
+            if qualname in spec.OBJECT_PARSERS:
+                result = replace(result, clean_for=result.clean_for - {"nosql"})
         else:
             marks = ",".join(_mark(str(i), a) for i, a in enumerate(args) if _untrusted(a))
             self.result.outgoing.append((node, qualname, {i: a for i, a in enumerate(args) if _untrusted(a)}))
@@ -1033,6 +1040,13 @@ class Interpreter:
                 "touch", "iterdir", "rename", "replace", "glob", "rglob", "exists", "is_file", "is_dir", "stat"):
             self._hit("path", node, receiver, f"Path.{method}")
             return
+        if method in spec.NOSQL_QUERIES and self.ctx.imported_roots & spec.MONGO_MODULES:
+            position, names = spec.NOSQL_QUERIES[method]
+            query = args[position] if position < len(args) else next((keywords[k] for k in names if k in keywords), CLEAN)
+            injected = _query_injection(query)
+            if injected is not None:
+                self._hit("nosql", node, injected, f".{method}")
+                return
         for sink in spec.SINKS_BY_METHOD.get(method, ()):
             for value in self._argument(sink, args, keywords):
                 if value.tainted_for(sink.kind) and (sink.hint is None or re.search(sink.hint, value.text)):
@@ -1223,6 +1237,22 @@ def _is_number(value: Value) -> bool:
 
 def _is_text(value: Value) -> bool:
     return not isinstance(value.const, (int, float, bool)) and value.kind in ("", "path")
+
+
+def _query_injection(query: Value) -> Value | None:
+    """The part of a NoSQL query document through which input can add query operators (an object
+    where a value was expected, a key) or JavaScript (the operand of `$where`), if any."""
+    if query.entries is not None:
+        for key, item in query.entries:
+            if key in spec.NOSQL_CODE_OPERATORS and item.tainted_for("code"):
+                return item
+            found = _query_injection(item)
+            if found is not None:
+                return found
+        return None
+    if query.items is not None:
+        return next((found for item in query.items if (found := _query_injection(item)) is not None), None)
+    return query if query.tainted_for("nosql") else None
 
 
 def _is_json(returned: ast.expr | None, body: Value) -> bool:

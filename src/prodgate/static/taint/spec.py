@@ -357,6 +357,30 @@ SINKS: tuple[Sink, ...] = (
     *(Sink("log", callee=f"logging.{level}", keywords=("msg",)) for level in (
         "debug", "info", "warning", "error", "critical", "exception")),
 )
+# MongoDB collection methods and the positions of their query documents (the filter, or the
+# aggregation pipeline), in modules that import a MongoDB driver (``str.find`` shares a name).
+MONGO_MODULES = frozenset({"pymongo", "motor", "flask_pymongo", "mongomock", "mongomock_motor"})
+NOSQL_QUERIES: dict[str, tuple[int, tuple[str, ...]]] = {
+    **{m: (0, ("filter",)) for m in (
+        "find", "find_one", "find_raw_batches", "count_documents", "delete_one", "delete_many", "update_one",
+        "update_many", "replace_one", "find_one_and_update", "find_one_and_delete", "find_one_and_replace")},
+    "aggregate": (0, ("pipeline",)),
+    "distinct": (1, ("filter",)),
+}
+# Query operators that run their operand as JavaScript on the database server.
+NOSQL_CODE_OPERATORS = frozenset({"$where", "$function", "$accumulator"})
+# Request data that is always text (query string, form fields, headers, cookies, the path):
+# it cannot carry a query operator object into a NoSQL query, only text.
+TEXT_REQUEST_ATTRIBUTES = frozenset({
+    "args", "form", "values", "headers", "cookies", "GET", "POST", "COOKIES", "META", "query_params", "path_params",
+    "path", "full_path", "url", "base_url", "query_string", "match_info", "query", "rel_url",
+})
+# A route handler's parameter is a path or query parameter, so text, unless annotated otherwise
+# (a dict or a model is a parsed body).
+TEXT_ANNOTATIONS = frozenset({"str"})
+# Parsers that turn text back into objects (dicts, lists), which can carry query operators again.
+OBJECT_PARSERS = frozenset({"json.loads", "json.load", "ujson.loads", "orjson.loads", "simplejson.loads",
+                            "bson.json_util.loads", "ast.literal_eval", "yaml.safe_load"})
 # yaml.load is a sink unless its Loader is one of these.
 SAFE_YAML_LOADERS = frozenset({"yaml.SafeLoader", "yaml.CSafeLoader", "yaml.BaseLoader", "yaml.CBaseLoader"})
 SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "cmd", "cmd.exe", "powershell", "pwsh", "/bin/sh", "/bin/bash",
