@@ -174,8 +174,10 @@ class WeakHashForSecurity(Rule):
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
         name = ctx.call_name(node)
-        algorithm = weak_algorithm(node, name, ctx) if name is not None and not ctx.is_test_file else ""
-        if not algorithm or name is None:
+        if name is None or ctx.is_test_file:
+            return
+        algorithm = weak_algorithm(node, name, ctx)
+        if not algorithm:
             return
         if is_constant(ctx.argument(node, 99, "usedforsecurity"), False) or ctx.has_splat(node):
             return
