@@ -29,6 +29,17 @@ IDENTIFIER = re.compile(r"[a-z_\-.:]+|[A-Z_\-.:]+")
 FORMAT = re.compile(r"%\(?\w*\)?[sdr]|\{\w*\}")
 MIN_LENGTH = 8
 MIN_ENTROPY = 3.0
+# Names whose value is the credential itself (not `password_reset_url`; a bare `token` is as
+# often a parser's token).
+SECRET_VALUE_NAME = re.compile(
+    r"(?i)(^|[_-])(pass(word|wd|phrase)?|pwd|secret|api[_-]?key|apikey|access[_-]?key|auth[_-]?token|"
+    r"access[_-]?token|client[_-]?secret|secret[_-]?key)$"
+)
+PASSWORD_NAME = re.compile(r"(?i)(^|[_-])(pass(word|wd)?|pwd)$")
+# Markers of text standing in for a value to be filled in (a template, a masked value), not a value.
+STAND_IN = re.compile(r"(?i)^(<.*>|\$\{.*\}|\{.*\}|%\(.*\)s|x{3,}|\*+|\.{3,}|your[_-].*|.*changeme.*|.*change[_-]me.*)$")
+# Values a credential is compared with to test what kind it is, or whether it is set.
+SENTINELS = frozenset({"none", "null", "nil", "undefined", "true", "false", "yes", "no", "bearer", "basic"})
 
 
 @lru_cache(maxsize=1)
@@ -64,3 +75,15 @@ def looks_like_credential(name: str, value: str) -> bool:
     if any(c in value for c in " /\\{}") or FORMAT.search(value) or IDENTIFIER.fullmatch(value):
         return False
     return entropy(value) >= MIN_ENTROPY
+
+
+def accepted_literal(name: str, value: str) -> bool:
+    """A literal a credential-named value is compared with: the one credential the check accepts."""
+    value = value.strip()
+    return (bool(SECRET_VALUE_NAME.search(name)) and len(value) >= 4 and value.lower() not in SENTINELS
+            and not STAND_IN.match(value) and not value.isupper())  # NOTPROVIDED: a marker, not a password
+
+
+def literal_password(name: str, value: str) -> bool:
+    """A literal (empty included) passed as a password-named argument: a fixed login, however weak."""
+    return bool(PASSWORD_NAME.search(name)) and not STAND_IN.match(value.strip())

@@ -7,7 +7,12 @@ from prodgate.core.finding import Confidence, Severity
 from prodgate.core.rule import Rule, RuleMeta
 from prodgate.static.context import FileContext
 from prodgate.static.nodes import name_of
-from prodgate.static.rules.secrets._detect import looks_like_credential, provider_secret
+from prodgate.static.rules.secrets._detect import (
+    accepted_literal,
+    literal_password,
+    looks_like_credential,
+    provider_secret,
+)
 
 
 class HardcodedSecret(Rule):
@@ -17,7 +22,10 @@ class HardcodedSecret(Rule):
     Slack, OpenAI, private keys, JWTs and the other detect-secrets patterns) anywhere in a
     string, and high-entropy literals bound to credential-like names (`password`, `api_key`,
     `client_secret`, `token`...) by assignment, keyword argument, default value or dict key.
-    Placeholders (`changeme`, `your-api-key`, `<token>`) and test files are not reported.
+    Also a literal passed as a password argument (`connect(user="root", passwd="")`), and a
+    literal a credential is compared with (`if password == "admin":`): a fixed login is a
+    hardcoded credential however weak it is. Placeholders (`changeme`, `your-api-key`,
+    `<token>`, `${DB_PASSWORD}`) and test files are not reported.
     The value itself never appears in any report.
 
     ## Why is this bad
@@ -65,6 +73,19 @@ class HardcodedSecret(Rule):
         def client(token="ghp_16C7e42F292c6912E7710c838347Ae178B4a"):  # error: PG730
             return {"client_secret": "a8Fj2kQ9zLp4Wm7R"}  # error: PG730
         """,
+        """
+        import MySQLdb
+        from django.shortcuts import redirect
+
+        def connect():
+            return MySQLdb.connect(host="db", user="root", passwd="")  # error: PG730
+
+        def admin_login(request):
+            password = request.POST["password"]
+            if password == "myPa55word":  # error: PG730
+                return redirect("dashboard")
+            return redirect("login")
+        """,
     )
     clean = (
         """
@@ -77,6 +98,17 @@ class HardcodedSecret(Rule):
         PASSWORD_FIELD = "password"
         password_hash_format = "%(algorithm)s$%(salt)s$%(hash)s"
         """,
+        """
+        import MySQLdb
+
+        def connect(password):
+            return MySQLdb.connect(host="db", user="app", passwd=password)
+
+        def describe(token, token_type, password, access_token):
+            if token_type == "bearer" or token == "make" or password == "" or access_token == "NOTPROVIDED":
+                return MySQLdb.connect(host="db", user="app", passwd="<database password>")
+            return None
+        """,
     )
 
     def visit_Constant(self, node: ast.Constant, ctx: FileContext) -> None:
@@ -85,6 +117,15 @@ class HardcodedSecret(Rule):
         kind = provider_secret(node.value)
         if kind is not None:
             ctx.report(node, kind=f"a {kind}")
+            return
+        parent = ctx.parent()
+        if isinstance(parent, ast.keyword) and parent.arg and literal_password(parent.arg, node.value):
+            ctx.report(node, kind=f"a fixed password passed as `{parent.arg}`")
+            return
+        if isinstance(parent, ast.Compare) and len(parent.ops) == 1 and isinstance(parent.ops[0], (ast.Eq, ast.NotEq)):
+            other = parent.left if parent.comparators[0] is node else parent.comparators[0]
+            if accepted_literal(name_of(other), node.value):
+                ctx.report(node, kind=f"the value `{name_of(other)}` is checked against")
             return
         name = self._bound_name(node, ctx)
         if name and looks_like_credential(name, node.value):
