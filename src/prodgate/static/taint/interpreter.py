@@ -1040,6 +1040,10 @@ class Interpreter:
                 "touch", "iterdir", "rename", "replace", "glob", "rglob", "exists", "is_file", "is_dir", "stat"):
             self._hit("path", node, receiver, f"Path.{method}")
             return
+        expression = next((keywords[k] for k in spec.DYNAMODB_EXPRESSIONS if k in keywords and keywords[k].tainted_for("code")), None)
+        if expression is not None:
+            self._hit("nosql", node, expression, f".{method}")
+            return
         if method in spec.NOSQL_QUERIES and self.ctx.imported_roots & spec.MONGO_MODULES:
             position, names = spec.NOSQL_QUERIES[method]
             query = args[position] if position < len(args) else next((keywords[k] for k in names if k in keywords), CLEAN)

@@ -43,6 +43,7 @@ PARAMETER_SINKS: dict[str, str] = {
     "sql": r"(?i)\b(select|insert|update|delete|replace|create|drop|alter|where|values|from)\b",
     "command": r"\w",
     "code": r"\w",
+    "nosql": r"(?i)[=<>]\s*:\w|\b(and|or|begins_with|contains|attribute_exists)\b",
 }
 # Local input (command line, stdin) is typed by whoever runs the program: it is reported only where
 # it crosses into an interpreter (a service that shells out, queries or unpickles what it is fed).
@@ -369,6 +370,10 @@ NOSQL_QUERIES: dict[str, tuple[int, tuple[str, ...]]] = {
 }
 # Query operators that run their operand as JavaScript on the database server.
 NOSQL_CODE_OPERATORS = frozenset({"$where", "$function", "$accumulator"})
+# DynamoDB's expressions (boto3 `scan`, `query`, `update_item`...) are a query language in text:
+# input in their text can change the condition, as in SQL (values belong in ExpressionAttributeValues).
+DYNAMODB_EXPRESSIONS = ("FilterExpression", "KeyConditionExpression", "ConditionExpression", "UpdateExpression",
+                        "ProjectionExpression")
 # Request data that is always text (query string, form fields, headers, cookies, the path):
 # it cannot carry a query operator object into a NoSQL query, only text.
 TEXT_REQUEST_ATTRIBUTES = frozenset({

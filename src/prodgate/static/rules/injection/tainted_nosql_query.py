@@ -11,13 +11,19 @@ class TaintedNosqlQuery(TaintRule):
     ## What it does
     Finds untrusted input that can add operators to a MongoDB query (pymongo, Motor,
     Flask-PyMongo): a whole document parsed from the request, an object where a plain value
-    was expected, a key taken from input, or input in the JavaScript of `$where`.
+    was expected, a key taken from input, or input in the JavaScript of `$where`; and input
+    in the text of a DynamoDB expression (`FilterExpression`, `KeyConditionExpression`...).
 
     The query is the filter of `find`, `find_one`, `count_documents`, `update_*`, `delete_*`,
     `replace_one`, `find_one_and_*` and `distinct`, or an `aggregate` pipeline. Documents
     parsed from the request are `request.get_json()`, `request.json`, `json.loads(...)` of
     any input, and handler parameters typed as a body (`dict`, a model); `$function` and
     `$accumulator` run JavaScript as `$where` does.
+
+    A DynamoDB expression is text in a query language: input written into it changes the
+    condition as in SQL, so any input counts there, and a parameter of a public function no
+    project code calls counts as input (with medium confidence) when the expression around
+    it has a comparison or `AND`/`OR`.
 
     Not reported: query string, form, header, cookie and path values (always text, which
     cannot carry an operator object), values converted with `str()`, `int()` or an f-string
@@ -47,7 +53,8 @@ class TaintedNosqlQuery(TaintRule):
     ```
     Build query documents with constant keys, convert each value from input to the type the
     field holds, and never put input into `$where` (use `$expr` with fixed code and
-    parameters instead).
+    parameters instead). In DynamoDB, put values in `ExpressionAttributeValues` and names in
+    `ExpressionAttributeNames`, or build the condition with `boto3.dynamodb.conditions`.
 
     ## Known limitations
     Only modules that import a MongoDB driver are checked (`collection.find` shares its name
@@ -120,6 +127,25 @@ class TaintedNosqlQuery(TaintRule):
             pipeline = [{"$match": json.loads(q)}, {"$group": {"_id": "$kind", "n": {"$sum": 1}}}]
             return await db.items.aggregate(pipeline).to_list(100)  # error: PG718
         """,
+        """
+        import boto3
+        from flask import Flask, request
+
+        app = Flask(__name__)
+        table = boto3.resource("dynamodb").Table("users")
+
+        @app.get("/users")
+        def users():
+            role = request.args["role"]
+            return table.scan(FilterExpression="role = " + role)["Items"]  # error: PG718
+
+        def get_user(username, password):
+            return boto3.client("dynamodb").scan(  # error: PG718
+                FilterExpression=username + " = :u AND password = :p",
+                ExpressionAttributeValues={":u": {"S": username}, ":p": {"S": password}},
+                TableName="users",
+            )
+        """,
     )
     clean = (
         """
@@ -158,5 +184,20 @@ class TaintedNosqlQuery(TaintRule):
         @app.get("/items/{kind}")
         async def items(kind: str, limit: int = 20):
             return await db.items.find({"kind": kind}).to_list(limit)
+        """,
+        """
+        import boto3
+        from boto3.dynamodb.conditions import Attr
+        from flask import Flask, request
+
+        app = Flask(__name__)
+        table = boto3.resource("dynamodb").Table("users")
+
+        @app.get("/users")
+        def users():
+            role = request.args["role"]
+            found = table.scan(FilterExpression="#r = :r", ExpressionAttributeNames={"#r": "role"},
+                               ExpressionAttributeValues={":r": role})
+            return found["Items"] + table.scan(FilterExpression=Attr("role").eq(role))["Items"]
         """,
     )
