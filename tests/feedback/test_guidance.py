@@ -39,6 +39,8 @@ def test_the_section_lists_the_lessons_with_rule_examples(service: Path, capsys:
     assert "# error:" not in text
     assert "### dynamic.crash:" in text and "Bad (flagged by PG901):" in text  # proven by `prodgate fuzz`
     assert "`shop/api.py: create_order (KeyError)`" in text
+    # Good examples show the fix, never a test where the rule does not apply.
+    assert "payload = request.get_json(silent=True) or {}" in text and "def test_" not in text
 
 
 def test_existing_files_are_updated_byte_for_byte_outside_the_section(service: Path,

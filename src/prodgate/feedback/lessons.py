@@ -77,9 +77,12 @@ def lessons(groups: Sequence[RecordedGroup], registry: Registry, root: Path, lim
         rule = _rule_for(category, (code for g in members for code in g.caught_by), registry)
         if rule is not None:
             flagged, clean = rule.examples()
+            # The good example is analysed as the same file as the bad one: a clean example under another
+            # name (a test, a local settings file) shows where the rule does not apply, not the fix.
+            good = next((example for example in clean if example.path == flagged[0].path), clean[0])
             why = _first_paragraph(rule.sections().get("Why is this bad", "")) or members[0].reason
             found.append(Lesson(category, CATEGORIES.get(category, category), sum(g.recent for g in members), where,
-                                why, rule.meta.code, _example(flagged[0].source), _example(clean[0].source)))
+                                why, rule.meta.code, _example(flagged[0].source), _example(good.source)))
         else:
             found.append(Lesson(category, CATEGORIES.get(category, category), sum(g.recent for g in members), where,
                                 members[0].reason[:1].upper() + members[0].reason[1:] + ".", "",
