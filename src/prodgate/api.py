@@ -116,7 +116,8 @@ def _run_key(read: list[tuple[SourceFile, bytes | None, str | None]], cache: Cac
     """The key of the whole run's result, when every input can be keyed (never with online answers)."""
     if cache is None or online or any(key is None for _, _, key in read):
         return None
-    return cache.run_key((key for _, _, key in read if key is not None), environment.fingerprint())
+    directories = {file.relative.rpartition("/")[0] for file, _, _ in read}
+    return cache.run_key((key for _, _, key in read if key is not None), environment.fingerprint(directories))
 
 
 def check_source(text: str, path: str = "snippet.py", config: Config | None = None,

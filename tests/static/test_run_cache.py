@@ -34,8 +34,8 @@ def project(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def scan(capsys: pytest.CaptureFixture[str], project: Path) -> dict:
-    main(["check", str(project), "--select", "PG101,PG821", "--format", "json", "--exit-zero"])
+def scan(capsys: pytest.CaptureFixture[str], project: Path, select: str = "PG101,PG821") -> dict:
+    main(["check", str(project), "--select", select, "--format", "json", "--exit-zero"])
     return json.loads(capsys.readouterr().out)
 
 
@@ -65,6 +65,16 @@ def test_declared_dependencies_are_part_of_the_key(project: Path, capsys: pytest
     scan(capsys, project)
     (project / "requirements.txt").write_text("boto3>=1.28\n")
     assert ("app/storage.py", "PG821") not in codes(scan(capsys, project))
+
+
+def test_a_nested_projects_declarations_are_part_of_the_key(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    worker = project / "examples" / "worker"
+    (worker / "src" / "task_app").mkdir(parents=True)
+    (worker / "pyproject.toml").write_text("[project]\nname = 'worker'\ndependencies = []\n")
+    (worker / "src" / "task_app" / "__init__.py").write_text("from acme_task_queue import Queue\n")
+    assert codes(scan(capsys, project, "PG820")) == [("examples/worker/src/task_app/__init__.py", "PG820")]
+    (worker / "pyproject.toml").write_text("[project]\nname = 'worker'\ndependencies = ['acme-task-queue']\n")
+    assert codes(scan(capsys, project, "PG820")) == []
 
 
 def test_installed_distributions_are_part_of_the_key(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:

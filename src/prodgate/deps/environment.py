@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextvars
 import hashlib
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
@@ -20,7 +20,7 @@ from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from prodgate.deps.apiindex import ApiIndex
-from prodgate.deps.declared import Declared, declaring_files, read_declared
+from prodgate.deps.declared import PROJECT_FILES, Declared, declaring_files, read_declared
 from prodgate.deps.importmap import KNOWN_PROVIDERS, ImportMap, guessed_import_names
 from prodgate.deps.installed import (
     Distribution,
@@ -45,6 +45,7 @@ class Environment:
         self._target_version = target_version
         self.cache_dir = cache_dir
         self._nested: dict[str, frozenset[str]] = {}
+        self._is_project: dict[str, bool] = {}
 
     @cached_property
     def interpreter(self) -> Interpreter:
@@ -95,14 +96,22 @@ class Environment:
         return frozenset(names)
 
     def declared_nearby(self, module: str, importer_dir: str) -> bool:
-        """A nested project holding the importer (``examples/celery`` with its own pyproject.toml
-        or requirements file) declares a distribution that provides ``module``."""
-        directory = importer_dir
-        while directory:
-            if module in self._nested_modules(directory):
-                return True
-            directory = directory.rpartition("/")[0]
-        return False
+        """A nested project holding the importer (``examples/celery`` with its own pyproject.toml)
+        declares a distribution that provides ``module``."""
+        return any(module in self._nested_modules(d) for d in self.nested_projects([importer_dir]))
+
+    def nested_projects(self, directories: Iterable[str]) -> list[str]:
+        """The directories holding any of ``directories`` (relative to the root, the root aside)
+        that are projects of their own: a pyproject.toml, setup.cfg or setup.py is in them."""
+        found: set[str] = set()
+        for directory in directories:
+            while directory:
+                if directory not in self._is_project:
+                    self._is_project[directory] = any((self.root / directory / name).is_file() for name in PROJECT_FILES)
+                if self._is_project[directory]:
+                    found.add(directory)
+                directory = directory.rpartition("/")[0]
+        return sorted(found)
 
     def _nested_modules(self, directory: str) -> frozenset[str]:
         if directory not in self._nested:
@@ -157,13 +166,14 @@ class Environment:
             return "python-{}.{}".format(*self.interpreter.version)
         return None
 
-    def fingerprint(self) -> str:
+    def fingerprint(self, directories: Iterable[str] = ()) -> str:
         """A digest of everything the project phase's answers depend on besides the analysed files.
 
         The interpreter and its version, every ``sys.path`` directory's entries (installed
-        distributions carry their versions in their names), the files that declare dependencies,
-        and which source directories exist: a run whose inputs and fingerprint are unchanged has
-        the same result.
+        distributions carry their versions in their names), the files that declare dependencies
+        (the project's, and those of the nested projects holding ``directories``, the analysed
+        files' directories), and which source directories exist: a run whose inputs and
+        fingerprint are unchanged has the same result.
         """
         digest = hashlib.blake2b(repr((self.interpreter.path, self.interpreter.version, self.target_version)).encode(),
                                  digest_size=20)
@@ -172,7 +182,8 @@ class Environment:
                 digest.update("\0".join(sorted(os.listdir(directory))).encode("utf-8", "surrogatepass"))
             except OSError:
                 digest.update(b"\1")
-        for path in declaring_files(self.root):
+        nested = [path for directory in self.nested_projects(directories) for path in declaring_files(self.root / directory)]
+        for path in [*declaring_files(self.root), *nested]:
             digest.update(str(path).encode("utf-8", "surrogatepass"))
             try:
                 digest.update(path.read_bytes())
