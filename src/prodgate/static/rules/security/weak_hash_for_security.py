@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import ast
+import re
 
 from prodgate.core import cwe
 from prodgate.core.finding import Confidence, Severity
@@ -17,6 +18,8 @@ from prodgate.static.taint.rule import analyse, reported_source
 WEAK_ALGORITHMS = frozenset({"md5", "sha1", "sha-1", "md4", "md2", "sha", "ripemd160", "md5-sha1"})
 # Broken for signatures and passwords, but approved by FIPS 140 for other hashing: a FIPS host runs them.
 FIPS_APPROVED = frozenset({"sha1", "sha-1", "sha"})
+# Words in the enclosing function's name that say what a digest is for when it guards nothing.
+NON_SECURITY_PURPOSE = re.compile(r"cache|etag|checksum")
 # Constructors of one broken algorithm; ``usedforsecurity=False`` exists only on hashlib's.
 WEAK_CONSTRUCTORS: dict[str, str] = {
     "hashlib.md5": "md5", "hashlib.sha1": "sha1", "_hashlib.openssl_md5": "md5", "_hashlib.openssl_sha1": "sha1",
@@ -42,8 +45,9 @@ class WeakHashForSecurity(Rule):
     one: inside a function that hashes passwords, signs, verifies or makes tokens and keys
     (`hash_password`, `sign_payload`), on data named like a secret (`password`, `token`), or
     stored under such a name. Without such a purpose, MD5 (and MD4, MD2, RIPEMD-160) is reported
-    with medium severity, since FIPS hosts refuse it; SHA-1 is not, since FIPS allows it for
-    hashing that is not a signature (cache keys, checksums, ETags).
+    with medium severity, since FIPS hosts refuse it; so is SHA-1, unless the enclosing function,
+    class or module says the digest is a cache key, an ETag or a checksum (FIPS allows SHA-1 for hashing that is
+    not a signature, and a collision there breaks nothing).
 
     ## Why is this bad
     MD5 and SHA-1 have practical collision attacks, and both are so fast that a GPU tries
@@ -128,6 +132,12 @@ class WeakHashForSecurity(Rule):
 
         def md5_password(password: str) -> str:
             return hashlib.md5(password.encode()).hexdigest()  # error: PG620
+
+        def store(data: bytes, path: str) -> None:
+            digest = hashlib.sha1()  # error: PG620
+            digest.update(data)
+            with open(path, "a") as out:
+                out.write(digest.hexdigest())
         """,
     )
     clean = (
@@ -186,9 +196,10 @@ class WeakHashForSecurity(Rule):
         why = self._security_purpose(node, ctx)
         if why:
             ctx.report(node, call=name, why=f"used {why}, so it can be brute-forced or forged")
-        elif algorithm not in FIPS_APPROVED and not _implements(algorithm, ctx):
+        elif not _implements(algorithm, ctx) and not (algorithm in FIPS_APPROVED and _names_non_security_purpose(ctx)):
+            refused = "SHA-1 collides" if algorithm in FIPS_APPROVED else "FIPS hosts refuse it"
             ctx.report(node, severity=Severity.MEDIUM, confidence=Confidence.MEDIUM, call=name,
-                       why="not marked `usedforsecurity=False`: taken for a security use, and refused on FIPS hosts")
+                       why=f"not marked `usedforsecurity=False`: taken for a security use, where {refused}")
 
     @staticmethod
     def _security_purpose(node: ast.Call, ctx: FileContext) -> str:
@@ -209,6 +220,14 @@ class WeakHashForSecurity(Rule):
             if isinstance(parent, ast.stmt):
                 return ""
         return ""
+
+
+def _names_non_security_purpose(ctx: FileContext) -> bool:
+    """The enclosing function, class or module says the digest is a cache key, an ETag or a checksum."""
+    scopes = [ctx.function(), ctx.enclosing(ast.ClassDef)]
+    names = [scope.name for scope in scopes if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
+    names.append(ctx.path.rsplit("/", 1)[-1])
+    return any(NON_SECURITY_PURPOSE.search(name.lower()) for name in names)
 
 
 def _implements(algorithm: str, ctx: FileContext) -> bool:
