@@ -196,6 +196,18 @@ def test_a_bad_fault_option_is_a_usage_error(project: Path) -> None:
     assert "meteor-strike" in run.output_tail
 
 
+def test_a_library_is_patched_when_first_imported_and_unused_ones_are_never_imported(project: Path) -> None:
+    (project / "app" / "lazy.py").write_text("def fetch_lazily(url):\n    import httpx\n    return httpx.get(url, timeout=2).json()\n")
+    (project / "tests" / "test_lazy.py").write_text(
+        "import sys\nfrom app.lazy import fetch_lazily\n\n"
+        "def test_lazy(url):\n    assert not {'httpx', 'aiohttp', 'botocore', 'psycopg', 'redis'} & set(sys.modules)\n"
+        "    assert fetch_lazily(url) == {'ok': True}\n")
+    run = run_pytest(_python(), project, ["tests/test_lazy.py"], [], timeout=60)
+    assert run.returncode == 0, run.output_tail
+    assert run.payload is not None
+    assert [(c["client"], c["site"]) for c in run.payload["calls"]] == [("httpx", "app/lazy.py:3")]
+
+
 def test_xdist_is_a_usage_error_instead_of_a_silently_empty_recording(project: Path) -> None:
     run = run_pytest(_python(), project, ["-p", "xdist", "-n", "2"], [], timeout=60)
     assert run.returncode == 4
