@@ -9,6 +9,7 @@ findings are confirmed against it, and suppressions are applied.
 from __future__ import annotations
 
 import ast
+import gc
 import os
 import traceback
 from ast import AST
@@ -34,6 +35,10 @@ LEAVE = object()
 PASSIVE_LEAVES = tuple(cls for base in (ast.expr_context, ast.boolop, ast.operator, ast.unaryop, ast.cmpop)
                        for cls in base.__subclasses__())
 PARALLEL_THRESHOLD = 24
+# Parsing and the per-file results allocate millions of objects that live until the file (or the
+# run) is done; at the default threshold (700) the collector keeps re-walking them. mypy raises
+# the first threshold the same way.
+COLLECTION_THRESHOLD = 100_000
 
 
 @dataclass(frozen=True)
@@ -276,21 +281,29 @@ def _batches(items: list[tuple[SourceFile, bytes | None]], count: int) -> Iterat
         yield items[start:start + size]
 
 
+def _collect_less() -> None:
+    gc.set_threshold(COLLECTION_THRESHOLD, *gc.get_threshold()[1:])
+
+
 def analyse_many(items: list[tuple[SourceFile, bytes | None]], plan: Plan, jobs: int,
                  progress: Callable[[int], None] | None = None) -> list[FileResult]:
     """Phase one over many files, in worker processes when it pays off."""
     workers = jobs or os.cpu_count() or 1
-    if workers <= 1 or len(items) < PARALLEL_THRESHOLD:
-        results = []
-        for file, data in items:
-            results.append(analyse_file(file, data, plan))
-            if progress:
-                progress(1)
-        return results
+    threshold = gc.get_threshold()
+    _collect_less()
     results = []
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        for batch_results in pool.map(_analyse_batch, _batches(items, workers), [plan] * len(items)):
-            results.extend(batch_results)
-            if progress:
-                progress(len(batch_results))
-    return results
+    try:
+        if workers <= 1 or len(items) < PARALLEL_THRESHOLD:
+            for file, data in items:
+                results.append(analyse_file(file, data, plan))
+                if progress:
+                    progress(1)
+            return results
+        with ProcessPoolExecutor(max_workers=workers, initializer=_collect_less) as pool:
+            for batch_results in pool.map(_analyse_batch, _batches(items, workers), [plan] * len(items)):
+                results.extend(batch_results)
+                if progress:
+                    progress(len(batch_results))
+        return results
+    finally:
+        gc.set_threshold(*threshold)
