@@ -24,7 +24,7 @@ from prodgate.core.registry import default_registry
 from prodgate.core.rule import Rule
 from prodgate.static.context import FileContext, RuleSettings
 from prodgate.static.names import Binding, assignment_bindings, import_bindings, predeclare_module
-from prodgate.static.parsing import parse
+from prodgate.static.parsing import parse, parse_fragment
 from prodgate.static.source import SourceText, decode, read
 from prodgate.static.summary import ModuleSummary, SummaryBuilder
 from prodgate.static.suppression import Suppression, find_suppressions
@@ -238,7 +238,10 @@ def analyse_text(source: SourceText, plan: Plan) -> FileResult:
     except SyntaxError as exc:
         result.diagnostics.append(Diagnostic(file.relative, "syntax-error", f"cannot parse: {exc.msg}",
                                              exc.lineno or 0, exc.offset or 0))
-        return result
+        fragment = parse_fragment(source.text, file.relative)
+        if fragment is None:
+            return result
+        tree = fragment  # the file stays unanalysed; the statements that parse are still checked
     is_package = file.relative.endswith("__init__.py") or file.relative.endswith("__init__.pyi")
     ctx = FileContext(file.relative, file.module, is_package, source.text, tree, plan.settings, plan.target_version)
     predeclare_module(tree, ctx.scopes)
