@@ -18,7 +18,8 @@ class UnverifiedSslContext(Rule):
     ## What it does
     Finds TLS contexts made not to verify the peer: `ssl._create_unverified_context()` (called,
     or installed as `ssl._create_default_https_context`), `context.verify_mode = ssl.CERT_NONE`,
-    `context.check_hostname = False`, and `ssl.wrap_socket(..., cert_reqs=ssl.CERT_NONE)`.
+    `context.check_hostname = False`, and client sockets from `ssl.wrap_socket` without
+    `cert_reqs=ssl.CERT_REQUIRED` (its default is `CERT_NONE`, and it never checks the hostname).
 
     ## Why is this bad
     Every connection made with the context accepts any certificate (or any certificate for any
@@ -84,6 +85,18 @@ class UnverifiedSslContext(Rule):
             context.verify_mode = ssl.CERT_NONE  # error: PG611
             return context
         """,
+        """
+        import socket
+        import ssl
+
+        def connect(host, port):
+            tls = ssl.wrap_socket(socket.socket(socket.AF_INET, socket.SOCK_STREAM))  # error: PG611
+            tls.connect((host, port))
+            return tls
+
+        def connect_legacy(sock):
+            return ssl.wrap_socket(sock, cert_reqs=ssl.CERT_NONE)  # error: PG611
+        """,
     )
     clean = (
         """
@@ -102,6 +115,12 @@ class UnverifiedSslContext(Rule):
             context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
             context.verify_mode = ssl.CERT_NONE
             return context
+
+        def listen(sock):
+            return ssl.wrap_socket(sock, server_side=True, certfile="server.pem")
+
+        def connect(sock):
+            return ssl.wrap_socket(sock, cert_reqs=ssl.CERT_REQUIRED, ca_certs="/etc/ssl/ca.pem")
 
         def client_context(verify: bool):
             context = ssl.create_default_context()
@@ -124,9 +143,12 @@ class UnverifiedSslContext(Rule):
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
         if ctx.call_name(node) in WRAP_SOCKET:
-            keyword = ctx.keyword(node, "cert_reqs")
-            if keyword is not None and ctx.qualname(keyword.value) == "ssl.CERT_NONE":
-                ctx.report(keyword, what="ssl.wrap_socket")
+            requirement = ctx.argument(node, 4, "cert_reqs")
+            server = ctx.argument(node, 3, "server_side")
+            if requirement is not None and ctx.qualname(requirement) == "ssl.CERT_NONE":
+                ctx.report(requirement, what="ssl.wrap_socket")
+            elif requirement is None and (server is None or is_constant(server, False)) and not ctx.has_splat(node):
+                ctx.report(node, what="ssl.wrap_socket")  # its cert_reqs defaults to CERT_NONE
 
     def visit_Assign(self, node: ast.Assign, ctx: FileContext) -> None:
         for target in node.targets:
