@@ -2,7 +2,7 @@
 
 Inert unless activated by ``--prodgate-record FILE`` or ``--prodgate-fault PATH:LINE:FAULT`` (or
 the ``PRODGATE_CHAOS_RECORD`` / ``PRODGATE_CHAOS_FAULT`` environment variables): then it patches
-the client libraries for the session, records every outbound call each test makes with its call
+the client libraries for the session (each once the project imports it), records every outbound call each test makes with its call
 site, injects the one armed fault at that site only, gives each test a deadline, and writes what
 happened as JSON. Every patch is removed when the session ends; faults fire only while a test runs.
 """
