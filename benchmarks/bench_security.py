@@ -2,6 +2,12 @@
 
     python benchmarks/bench_security.py                 # every corpus
     python benchmarks/bench_security.py --only owasp    # one corpus
+    python benchmarks/bench_security.py --bandit /tmp/bandit312/bin/bandit
+
+The OWASP Benchmark is written for Python 3.12 (PEP 701 f-strings): bandit reads files with the
+interpreter it runs on, so a bandit installed under 3.11 cannot parse 37% of it. Point --bandit at
+a bandit installed under 3.12 or newer (`python3.12 -m venv /tmp/bandit312 &&
+/tmp/bandit312/bin/pip install bandit`) to compare with the figures in ../shared/bench/README.md.
 
 Scoring follows ../shared/bench/README.md: one case is one file; a tool flags a case when it
 reports, in that file, a finding whose CWE is in the same family as the case's label.
@@ -144,8 +150,8 @@ def run_prodgate(directory: Path) -> tuple[dict[str, set[int]], set[str]]:
     return flagged, broken
 
 
-def run_bandit(directory: Path) -> tuple[dict[str, set[int]], set[str]]:
-    done = subprocess.run([_tool("bandit"), "-r", str(directory), "-f", "json", "-q"], capture_output=True, text=True, check=False)
+def run_bandit(directory: Path, executable: str) -> tuple[dict[str, set[int]], set[str]]:
+    done = subprocess.run([executable, "-r", str(directory), "-f", "json", "-q"], capture_output=True, text=True, check=False)
     report = json.loads(done.stdout)
     flagged: dict[str, set[int]] = defaultdict(set)
     for issue in report["results"]:
@@ -153,9 +159,6 @@ def run_bandit(directory: Path) -> tuple[dict[str, set[int]], set[str]]:
         flagged[relative].add(int(issue.get("issue_cwe", {}).get("id", 0)))
     broken = {Path(e["filename"]).resolve().relative_to(directory.resolve()).as_posix() for e in report["errors"]}
     return flagged, broken
-
-
-TOOLS = {"prodgate": run_prodgate, "bandit": run_bandit}
 
 
 # -- scoring -------------------------------------------------------------------------------------
@@ -216,12 +219,16 @@ def print_recall(name: str, cases: list[Case], results: dict[str, dict[str, set[
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", choices=sorted(CORPORA), action="append")
+    parser.add_argument("--bandit", help="the bandit executable to compare with (default: the one beside this Python)")
     args = parser.parse_args()
+    bandit = args.bandit or _tool("bandit")
+    tools: dict[str, Callable[[Path], tuple[dict[str, set[int]], set[str]]]] = {
+        "prodgate": run_prodgate, "bandit": lambda directory: run_bandit(directory, bandit)}
     for name in args.only or list(CORPORA):
         with tempfile.TemporaryDirectory(prefix=f"prodgate-{name}-") as temporary:
             directory = Path(temporary)
             cases = CORPORA[name](directory)
-            flagged = {tool: run(directory) for tool, run in TOOLS.items()}
+            flagged = {tool: run(directory) for tool, run in tools.items()}
             unparsed = {tool: len(result[1]) for tool, result in flagged.items()}
             if name == "owasp":
                 print_owasp({tool: score_groups(cases, result[0]) for tool, result in flagged.items()})
