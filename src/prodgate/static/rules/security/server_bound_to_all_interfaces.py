@@ -32,8 +32,12 @@ class ServerBoundToAllInterfaces(Rule):
     A service that should be reached only through its load balancer, sidecar or localhost is
     then reachable from every network the host is attached to: admin ports, metrics, debug
     servers and internal APIs end up exposed, bypassing the proxy's TLS, authentication and
-    rate limits. The address belongs to deployment configuration, where it can be narrowed per
-    environment, not in code.
+    rate limits. A wildcard socket on an unprivileged port can also be hijacked (CWE-605):
+    where the system lets another process bind the same port on one of the host's addresses
+    with `SO_REUSEADDR` (BSD-derived systems, and Windows unless the server sets
+    `SO_EXCLUSIVEADDRUSE`), that more specific bind receives the packets and connections meant
+    for this server. The address belongs to deployment configuration, where it can be narrowed
+    per environment, not in code.
 
     ## Example
     ```python
@@ -54,6 +58,7 @@ class ServerBoundToAllInterfaces(Rule):
 
     ## References
     - https://cwe.mitre.org/data/definitions/1327.html
+    - https://cwe.mitre.org/data/definitions/605.html (its one mitigation: bind known local addresses)
     """
 
     meta = RuleMeta(
@@ -62,7 +67,7 @@ class ServerBoundToAllInterfaces(Rule):
         category="security.config",
         severity=Severity.LOW,
         confidence=Confidence.MEDIUM,
-        cwe=(cwe.INSECURE_BIND_ALL,),
+        cwe=(cwe.INSECURE_BIND_ALL, cwe.MULTIPLE_BINDS_SAME_PORT),
         message="`{call}` binds every network interface, exposing this server beyond the proxy that "
                 "should front it",
         tags=("network",),
