@@ -148,3 +148,24 @@ def under_verification_switch(ctx: FileContext) -> bool:
                 if isinstance(n, (ast.Name, ast.Attribute))):
             return True
     return False
+
+
+def star_imported_names(expr: ast.AST, ctx: FileContext) -> list[str]:
+    """What ``expr`` (``DES.new``) can name when its first name is bound nowhere in scope but the
+    module star-imports packages (``from Crypto.Cipher import *``): one qualified name per package,
+    for the caller to match against the names it knows (only a real export can match)."""
+    parts: list[str] = []
+    while isinstance(expr, ast.Attribute):
+        parts.append(expr.attr)
+        expr = expr.value
+    if not isinstance(expr, ast.Name) or ctx.binding(expr.id) is not None:
+        return []
+    state = ctx.state()
+    if "star-imports" not in state:
+        state["star-imports"] = [
+            node.module for node in ctx.tree.body
+            if isinstance(node, ast.ImportFrom) and node.module and not node.level
+            and any(alias.name == "*" for alias in node.names)
+        ]
+    dotted = ".".join([expr.id, *reversed(parts)])
+    return [f"{module}.{dotted}" for module in state["star-imports"]]

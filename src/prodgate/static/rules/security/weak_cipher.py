@@ -6,6 +6,7 @@ from prodgate.core import cwe
 from prodgate.core.finding import Confidence, Severity
 from prodgate.core.rule import Rule, RuleMeta
 from prodgate.static.context import FileContext
+from prodgate.static.rules.security._helpers import star_imported_names
 
 CRYPTODOME = ("Crypto", "Cryptodome")
 BROKEN_CIPHERS = {"DES": "DES", "DES3": "3DES", "ARC4": "RC4", "ARC2": "RC2", "Blowfish": "Blowfish", "CAST": "CAST"}
@@ -27,7 +28,8 @@ class WeakCipher(Rule):
     ## What it does
     Finds encryption with broken ciphers (DES, 3DES, RC4, RC2, Blowfish, CAST, IDEA, SEED) from
     pycryptodome (`Crypto`/`Cryptodome`) or `cryptography`, and any block cipher in ECB mode
-    (`modes.ECB()`, `AES.new(key, AES.MODE_ECB)`).
+    (`modes.ECB()`, `AES.new(key, AES.MODE_ECB)`), also when the cipher's module comes from a
+    star import (`from Crypto.Cipher import *`).
 
     ## Why is this bad
     DES keys are brute-forced in a day; 3DES and Blowfish have 64-bit blocks that leak
@@ -90,6 +92,12 @@ class WeakCipher(Rule):
         def legacy(key: bytes):
             return Cipher(algorithms.TripleDES(key), modes.CBC(bytes(8)))  # error: PG621
         """,
+        """
+        from Crypto.Cipher import *
+
+        def send_encrypted(key: bytes, channel, message: bytes) -> None:
+            channel.send(DES.new(key, DES.MODE_CBC).encrypt(message))  # error: PG621
+        """,
     )
     clean = (
         """
@@ -109,11 +117,17 @@ class WeakCipher(Rule):
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
         name = ctx.call_name(node)
+        if name is None:
+            name = next((n for n in star_imported_names(node.func, ctx) if n in CIPHER_CONSTRUCTORS or n in ECB_MODES),
+                        None)
         if name in CIPHER_CONSTRUCTORS:
             ctx.report(node, what=CIPHER_CONSTRUCTORS[name])
         elif name in ECB_MODES:
             ctx.report(node, what="ECB mode")
 
     def visit_Attribute(self, node: ast.Attribute, ctx: FileContext) -> None:
-        if node.attr == "MODE_ECB" and ctx.qualname(node) in ECB_MODES and isinstance(ctx.parent(), ast.Call):
+        if node.attr != "MODE_ECB" or not isinstance(ctx.parent(), ast.Call):
+            return
+        names = [ctx.qualname(node), *star_imported_names(node, ctx)]
+        if any(name in ECB_MODES for name in names):
             ctx.report(node, what="ECB mode")
