@@ -18,7 +18,7 @@ BUILTINS = frozenset(dir(builtins))
 # larger file): with no binding anywhere, ``os.system`` can only mean the module.
 IMPLICIT_MODULES = frozenset({
     "os", "sys", "subprocess", "hashlib", "hmac", "pickle", "marshal", "random", "shlex", "ssl", "socket",
-    "tempfile", "shutil",
+    "tempfile", "shutil", "shelve",
 })
 
 

@@ -460,6 +460,8 @@ class Interpreter:
             return Value(kind="request")
         if qualname in spec.SOURCE_NAMES:
             return self._source(node, spec.SOURCE_NAMES[qualname], local=True)
+        if qualname in spec.ENVIRONMENT_NAMES:
+            return self._source(node, spec.ENVIRONMENT_SOURCE)
         if qualname:
             return Value(kind=f"module:{qualname}")
         return CLEAN
@@ -519,6 +521,8 @@ class Interpreter:
             return Value(kind="request")
         if qualname in spec.SOURCE_NAMES:
             return self._source(node, spec.SOURCE_NAMES[qualname], local=True)
+        if qualname in spec.ENVIRONMENT_NAMES:
+            return self._source(node, spec.ENVIRONMENT_SOURCE)
         path = _path(node)
         if path and path in env:
             return env[path]
@@ -745,6 +749,8 @@ class Interpreter:
         everything = [*args, *keywords.values()]
         if qualname in spec.SOURCE_CALLS:
             return self._source(node, spec.SOURCE_CALLS[qualname], local=True)
+        if qualname in spec.ENVIRONMENT_CALLS:
+            return self._source(node, spec.ENVIRONMENT_SOURCE)
         if qualname in spec.CONVERSIONS or qualname in spec.UNTAINTING_CALLS:
             return CLEAN
         if qualname in spec.SANITIZERS:
@@ -755,8 +761,7 @@ class Interpreter:
             return args[0] if args[0].items is not None else combine(args[:1])
         if qualname == "dict":
             return Value(entries=()) if not everything else combine(everything)
-        if qualname in ("pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath", "os.path.join", "os.path.abspath",
-                        "os.path.realpath", "os.path.normpath", "os.path.expanduser"):
+        if qualname in spec.PATH_BUILDERS:
             return combine(everything, kind="path")
         if qualname == "configparser.ConfigParser":
             return Value(entries=())
@@ -943,6 +948,8 @@ class Interpreter:
                 base = combine([*tainted_attrs, *args, *keywords.values()])
                 return replace(base, origins=frozenset({origin}),
                                steps=base.steps or (_step(self.ctx, node, f"result of `{qualname}.{method}`"),))
+            if qualname in spec.FILE_OPENERS and method in spec.FILE_READS:
+                return combine([receiver]).with_step(_step(self.ctx, node))  # the file a parameter names
             return CLEAN
         if method in STRING_METHODS or receiver.kind == "path":
             if receiver.const is not UNKNOWN and all(a.const is not UNKNOWN for a in args) and not keywords:

@@ -49,6 +49,12 @@ PARAMETER_SINKS: dict[str, str] = {
 # it crosses into an interpreter (a service that shells out, queries or unpickles what it is fed).
 LOCAL_INPUT_SINKS = frozenset({"command", "sql", "deserialization"})
 LOCAL_SOURCES = frozenset({*SOURCE_CALLS.values(), *SOURCE_NAMES.values()})
+# The environment is set by whoever deploys or launches the process (a CI variable, a container's
+# settings, a parent process): it holds commands and credentials by design, but a pickle read from
+# it makes it a channel for code, so it is reported only where it is unpickled.
+ENVIRONMENT_SOURCE = "environment variable"
+ENVIRONMENT_CALLS = frozenset({"os.getenv", "os.getenvb", "os.environ.get", "os.environb.get"})
+ENVIRONMENT_NAMES = frozenset({"os.environ", "os.environb"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +103,7 @@ PAYLOAD_FACTORIES = frozenset(f for source in PAYLOAD_SOURCES for f in source.fa
 # Sources reported at some sink kinds only; any other source is reported at every sink.
 LIMITED_SOURCES: dict[str, frozenset[str]] = {
     **dict.fromkeys(LOCAL_SOURCES, LOCAL_INPUT_SINKS),
+    ENVIRONMENT_SOURCE: frozenset({"deserialization"}),
     **{s.name: s.sinks for s in PAYLOAD_SOURCES if s.sinks != ALL_SINKS},
 }
 
@@ -161,10 +168,30 @@ SANITIZERS: dict[str, frozenset[str]] = {
     "urllib.parse.quote": frozenset({"header", "redirect", "path", "ssrf", "xss"}),
     "urllib.parse.quote_plus": frozenset({"header", "redirect", "path", "ssrf", "xss"}),
     "json.dumps": frozenset({"header"}),
+    # Bytes this process just pickled hold the object it pickled, and load back into that object.
+    **dict.fromkeys(("pickle.dumps", "cPickle.dumps", "_pickle.dumps", "marshal.dumps", "dill.dumps",
+                     "cloudpickle.dumps", "jsonpickle.encode"), frozenset({"deserialization"})),
     "hashlib.sha256": frozenset(ALL_SINKS),
     "hashlib.md5": frozenset(ALL_SINKS),
     "hashlib.sha1": frozenset(ALL_SINKS),
 }
+# Calls that build a file system path from their arguments.
+PATH_BUILDERS = frozenset({"pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath", "os.path.join", "os.path.abspath",
+                           "os.path.realpath", "os.path.normpath", "os.path.expanduser"})
+# Calls that open the file named by their first argument, and the methods that read what it holds.
+FILE_OPENERS = frozenset({"open", "io.open", "codecs.open", "gzip.open", "bz2.open", "lzma.open"})
+FILE_READS = frozenset({"read", "readline", "readlines"})
+# Deserializers that open the file (or database) named by their first argument themselves.
+PATH_DESERIALIZERS = frozenset({"shelve.open", "pandas.read_pickle"})
+# A parameter of these names carries what another system sent (an HTTP header mapping, a socket's
+# packet, a queue's message): unpickling it runs the sender's code.
+WIRE_PARAMETERS = frozenset({"headers", "packet", "datagram", "payload", "message", "msg", "body", "frame", "request"})
+# Modules that receive requests or read sockets: a public function of theirs that unpickles its
+# argument is likely handed what arrived.
+SERVER_MODULES = frozenset({
+    "flask", "django", "fastapi", "starlette", "aiohttp", "tornado", "bottle", "pyramid", "falcon", "sanic", "quart",
+    "socket", "socketserver", "websockets", "zmq", "pika", "kafka", "aiokafka", "confluent_kafka",
+})
 # A query's result holds the database's rows (or is the cursor), not the parameters bound to it.
 QUERY_METHODS = frozenset({"execute", "executemany"})
 # Django templates autoescape what they render: `.render()` of a template these calls make, or of
