@@ -30,6 +30,8 @@ UNPREDICTABLE = re.compile(
     r"\bun(?:predictable|guessable)\b|\bhard to (?:guess|predict)\b|\bcryptographically\b|\bsecure(?:ly)? random",
     re.IGNORECASE,
 )
+# ... unless the docstring denies it ("not cryptographically secure", "isn't unpredictable").
+DENIED = re.compile(r"(?:\bnot?|\bnever|n't)\b[\w\s,]{0,24}$", re.IGNORECASE)
 
 
 class InsecureRandomForSecret(Rule):
@@ -177,6 +179,10 @@ class InsecureRandomForSecret(Rule):
         def make_fixture_name():
             label = random_string(8)
             return f"order-{label}"
+
+        def request_id() -> str:
+            \"\"\"A random id for tracing; not cryptographically secure, never use it as a token.\"\"\"
+            return "%016x" % random.getrandbits(64)
         """,
         Example(
             """
@@ -247,7 +253,8 @@ def _random_call(node: ast.Call, ctx: FileContext) -> str:
 
 
 def _promises_unpredictable(function: FunctionNode) -> bool:
-    return UNPREDICTABLE.search(ast.get_docstring(function) or "") is not None
+    text = ast.get_docstring(function) or ""
+    return any(not DENIED.search(text[max(0, m.start() - 40):m.start()]) for m in UNPREDICTABLE.finditer(text))
 
 
 def _makes_secret(function: FunctionNode) -> bool:
