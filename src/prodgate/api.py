@@ -28,7 +28,7 @@ from prodgate.static.cache import Cache, StoredRun
 from prodgate.static.config_secrets import analyse_config_files, with_config_files
 from prodgate.static.context import RuleSettings
 from prodgate.static.engine import FileResult, Plan, analyse_file, analyse_many
-from prodgate.static.index import ProjectIndex
+from prodgate.static.index import ProjectIndex, top_level_roots
 from prodgate.static.suppression import apply_suppressions
 
 Progress = Callable[[int, int], None]
@@ -95,13 +95,13 @@ def _read(files: list[SourceFile], plan: Plan, cache: Cache | None) -> list[tupl
     return read
 
 
-def _load(read: list[tuple[SourceFile, bytes | None, str | None]], cache: Cache | None) -> tuple[list[FileResult], list[tuple[SourceFile, bytes | None]], dict[str, str]]:
+def _load(read: list[tuple[SourceFile, bytes | None, str | None]], plan: Plan, cache: Cache | None) -> tuple[list[FileResult], list[tuple[SourceFile, bytes | None]], dict[str, str]]:
     """Cached results, and the files still to analyse (with their bytes) and their cache keys."""
     done: list[FileResult] = []
     todo: list[tuple[SourceFile, bytes | None]] = []
     keys: dict[str, str] = {}
     for file, data, key in read:
-        hit = None if cache is None or key is None else cache.get(key)
+        hit = None if cache is None or key is None else cache.get(key, plan.roots)
         if hit is not None:
             done.append(hit)
             continue
@@ -125,8 +125,9 @@ def check_source(text: str, path: str = "snippet.py", config: Config | None = No
     """Analyse one in-memory source text (an editor buffer) as if it were the file ``path``."""
     config = config or load_config(Path("."))
     rules = _rules(config, select, None)
-    plan = Plan(tuple(r.meta.code for r in rules), _settings(config), target_version(config), 0)
     file = SourceFile(config.root / path, path)
+    plan = Plan(tuple(r.meta.code for r in rules), _settings(config), target_version(config), 0,
+                top_level_roots([(file.module, file.relative, file.is_package)]))
     result = analyse_file(file, text.encode("utf-8", "surrogatepass"), plan)
     with using(Environment(config.root, python, plan.target_version, config.root / config["cache-dir"])):
         _confirm([result], rules)
@@ -163,7 +164,9 @@ def check(
     environment = Environment(config.root, python, plan.target_version, config.root / config["cache-dir"])
     if python:
         environment.probe()
-    files = with_config_files(discover(targets, config), targets, config, plan)
+    found = discover(targets, config)
+    plan = replace(plan, roots=top_level_roots((f.module, f.relative, f.is_package) for f in found))
+    files = with_config_files(found, targets, config, plan)
     caching = config["cache"] if use_cache is None else use_cache
     cache = Cache(config.root / config["cache-dir"], f"{config.fingerprint()}|{plan.codes}|{plan.target_version}") if caching else None
     read = _read(files, plan, cache)
@@ -198,7 +201,7 @@ def check(
 def _analyse(read: list[tuple[SourceFile, bytes | None, str | None]], plan: Plan, rules: list[type[Rule]],
              cache: Cache | None, environment: Environment, progress: Progress | None, jobs: int) -> StoredRun:
     """Analyse what the per-file cache does not hold, then run the project phase and suppressions."""
-    done, todo, keys = _load(read, cache)
+    done, todo, keys = _load(read, plan, cache)
     total = len(read)
     if progress:
         progress(len(done), total)

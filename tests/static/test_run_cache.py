@@ -8,7 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from prodgate.api import check
 from prodgate.cli.main import main
+from prodgate.core.config import load_config
+from prodgate.core.result import RunResult
 from prodgate.deps.environment import Environment
 
 PAYMENTS = """\
@@ -88,3 +91,22 @@ def test_installed_distributions_are_part_of_the_key(project: Path, monkeypatch:
     assert upgraded != before
     (site / "newlib-1.0.dist-info").rename(site / "newlib-1.1.dist-info")
     assert Environment(project).fingerprint() not in (before, upgraded)
+
+
+def test_imports_of_a_deleted_module_are_reported_again(tmp_path: Path) -> None:
+    # Phase one carries no candidate for a name the project provides, so the importing file's
+    # cached result holds only while that module exists, though the file itself is unchanged.
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'svc'\nrequires-python = '>=3.11'\n")
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("")
+    (tmp_path / "app" / "jobs.py").write_text("import billing_rates\n\nRATE = billing_rates.DEFAULT\n")
+    (tmp_path / "billing_rates.py").write_text("DEFAULT = 0.2\n")
+
+    def run() -> RunResult:
+        return check([tmp_path], load_config(tmp_path), select=["PG820", "PG823"], use_cache=True, jobs=1)
+
+    assert run().findings == ()
+    (tmp_path / "billing_rates.py").unlink()
+    again = run()
+    assert [(f.path, f.rule) for f in again.findings] == [("app/jobs.py", "PG820")]
+    assert again.cached_files == 1  # app/__init__.py; app/jobs.py was analysed again

@@ -28,6 +28,10 @@ class SourceFile:
             parts = parts[:-1]
         return ".".join(parts) or "__main__"
 
+    @property
+    def is_package(self) -> bool:
+        return self.relative.endswith(("__init__.py", "__init__.pyi"))
+
 
 class _Ignores:
     """Gitignore specs of the directories walked so far, each matched relative to its directory."""

@@ -37,7 +37,7 @@ from prodgate.static.engine import FileResult
 from prodgate.static.summary import ClassSummary, FunctionSummary, ModuleSummary, ValueFacts
 from prodgate.static.suppression import Suppression
 
-FORMAT = 2
+FORMAT = 3
 
 
 # The converters to JSON-able data are spelled out field by field: dataclasses.asdict deep-copies
@@ -136,6 +136,7 @@ def result_to_json(result: FileResult) -> str:
         "diagnostics": [asdict(d) for d in result.diagnostics],
         "suppressions": [asdict(s) for s in result.suppressions],
         "summary": None if result.summary is None else _summary_to_data(result.summary),
+        "project_roots": sorted(result.project_roots),
     }, default=_encode_default, separators=(",", ":"))
 
 
@@ -151,6 +152,7 @@ def result_from_json(text: str) -> FileResult:
         diagnostics=[Diagnostic(**d) for d in data["diagnostics"]],
         suppressions=[Suppression(s["line"], s["column"], tuple(s["codes"]), s["reason"]) for s in data["suppressions"]],
         summary=None if data["summary"] is None else _summary_from_data(data["summary"]),
+        project_roots=frozenset(data["project_roots"]),
     )
 
 
@@ -211,10 +213,14 @@ class Cache:
             "diagnostics": [asdict(d) for d in run.diagnostics],
         }, separators=(",", ":")))
 
-    def get(self, key: str) -> FileResult | None:
+    def get(self, key: str, roots: frozenset[str]) -> FileResult | None:
+        """The stored result of the file with ``key``, unless it relied on a project root that
+        ``roots`` (the project's now) no longer holds: imports of a deleted module count again."""
         try:
             result = result_from_json(self._path(key).read_text(encoding="utf-8"))
         except (OSError, ValueError, KeyError, TypeError):
+            return None
+        if not result.project_roots <= roots:
             return None
         self.hits += 1
         return result

@@ -38,7 +38,8 @@ class FileContext:
     """
 
     def __init__(self, path: str, module: str, is_package: bool, text: str, tree: ast.Module,
-                 settings: Mapping[str, RuleSettings], target_version: tuple[int, int]):
+                 settings: Mapping[str, RuleSettings], target_version: tuple[int, int],
+                 project_roots: frozenset[str] = frozenset()):
         self.path = path
         self.module = module
         self.is_package = is_package
@@ -46,6 +47,8 @@ class FileContext:
         self.lines = text.splitlines()
         self.tree = tree
         self.target_version = target_version
+        self.project_roots = project_roots
+        self.project_roots_used: set[str] = set()
         self.scopes = Scopes(module, is_package)
         self.parents: list[ast.AST] = []
         self.findings: list[Finding] = []
@@ -183,6 +186,15 @@ class FileContext:
     def qualname(self, expr: ast.AST) -> str | None:
         """Qualified name of a name/attribute through imports (``fetch`` -> ``requests.get``)."""
         return self.scopes.qualname_of(expr)
+
+    def in_project(self, root: str) -> bool:
+        """``root`` (a top-level module name) is provided by the project's own files: what it
+        defines is judged against the project, not the installed distributions. A True answer is
+        recorded: the file's result now depends on that root existing (the cache checks it)."""
+        if root in self.project_roots:
+            self.project_roots_used.add(root)
+            return True
+        return False
 
     def call_name(self, call: ast.Call) -> str | None:
         """Qualified name of the callee; several rules ask it of each call, so it is resolved

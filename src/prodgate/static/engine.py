@@ -49,6 +49,8 @@ class Plan:
     settings: Mapping[str, RuleSettings]
     target_version: tuple[int, int]
     max_file_size: int
+    # The project's top-level module names (index.top_level_roots over the discovered files).
+    roots: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -60,6 +62,8 @@ class FileResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     suppressions: list[Suppression] = field(default_factory=list)
     summary: ModuleSummary | None = None
+    # The project roots phase one relied on (FileContext.in_project): the result holds only while they exist.
+    project_roots: frozenset[str] = frozenset()
 
 
 class Dispatch:
@@ -242,8 +246,9 @@ def analyse_text(source: SourceText, plan: Plan) -> FileResult:
         if fragment is None:
             return result
         tree = fragment  # the file stays unanalysed; the statements that parse are still checked
-    is_package = file.relative.endswith("__init__.py") or file.relative.endswith("__init__.pyi")
-    ctx = FileContext(file.relative, file.module, is_package, source.text, tree, plan.settings, plan.target_version)
+    is_package = file.is_package
+    ctx = FileContext(file.relative, file.module, is_package, source.text, tree, plan.settings, plan.target_version,
+                      plan.roots)
     predeclare_module(tree, ctx.scopes)
     summary = SummaryBuilder(file.module, file.relative, is_package, ctx.scopes)
     walker = _Walker(ctx, _dispatch(plan.codes), summary)
@@ -258,6 +263,7 @@ def analyse_text(source: SourceText, plan: Plan) -> FileResult:
     result.pending = ctx.pending
     result.summary = summary.summary
     result.summary.facts = ctx.facts
+    result.project_roots = frozenset(ctx.project_roots_used)
     return result
 
 

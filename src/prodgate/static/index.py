@@ -2,11 +2,34 @@
 
 from __future__ import annotations
 
+import posixpath
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
 from prodgate.static.summary import ClassSummary, FunctionSummary, ModuleSummary, ValueFacts
+
+
+def top_level_roots(modules: Iterable[tuple[str, str, bool]]) -> frozenset[str]:
+    """Top-level names the project's files are imported by, from each file's (module, path, is package).
+
+    Besides the modules' first names, every file provides the outermost package directory
+    holding it, or itself when its directory is no package, wherever it sits: an example's own
+    pyproject, a test runner's rootdir or a fixture puts nested directories on ``sys.path``
+    (``examples/tutorial/flaskr/auth.py`` provides ``flaskr``, ``tests/test_apps/cliapp/app.py``
+    provides ``cliapp``). Known from the file list alone, so phase one can use it too."""
+    modules = list(modules)
+    packages = {posixpath.dirname(path) for _, path, is_package in modules if is_package}
+    roots = {name.split(".", 1)[0] for name, _, _ in modules}
+    for _, path, _ in modules:
+        directory = posixpath.dirname(path)
+        if directory not in packages:
+            roots.add(posixpath.basename(path).split(".", 1)[0])
+            continue
+        while posixpath.dirname(directory) in packages and posixpath.dirname(directory) != directory:
+            directory = posixpath.dirname(directory)
+        roots.add(posixpath.basename(directory))
+    return frozenset(roots - {"", "__init__"})
 
 
 class ProjectIndex:

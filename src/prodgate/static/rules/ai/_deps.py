@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import ast
-import posixpath
 import sys
 from collections.abc import Iterator
 from functools import lru_cache
 
 from prodgate.static.context import FileContext
-from prodgate.static.index import ProjectIndex
+from prodgate.static.index import ProjectIndex, top_level_roots
 
 IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException",
                            "builtins.ImportError", "builtins.ModuleNotFoundError", "builtins.Exception",
@@ -75,12 +74,11 @@ def third_party(qualname: str | None) -> bool:
 
 
 def foreign(ctx: FileContext, qualname: str | None) -> bool:
-    """A third-party qualified name outside the scanned file's own top-level package.
+    """A third-party qualified name outside the project's own top-level packages and modules.
 
-    What the file's own package defines is project code, which the project phase drops anyway
-    (``ProjectIndex.is_project_module``): not worth a candidate carried to it (a library's own
-    source mentions its package on nearly every line)."""
-    return third_party(qualname) and str(qualname).split(".", 1)[0] != ctx.module.split(".", 1)[0]
+    What the project defines is dropped by the project phase anyway: not worth a candidate
+    carried to it (a library's own source and tests mention its package on nearly every line)."""
+    return third_party(qualname) and not ctx.in_project(str(qualname).split(".", 1)[0])
 
 
 def root_is_import(ctx: FileContext, node: ast.expr) -> bool:
@@ -103,24 +101,14 @@ def imported_roots(node: ast.Import | ast.ImportFrom) -> Iterator[tuple[str, ast
 
 @lru_cache(maxsize=4)
 def project_roots(index: ProjectIndex) -> frozenset[str]:
-    """Top-level names the project's own files are imported by.
+    """Top-level names the project's own (analysed) files are imported by (``top_level_roots``)."""
+    return top_level_roots((m.module, m.path, m.is_package) for m in index.modules.values())
 
-    Besides the analysed modules' first names, every file provides the outermost package
-    directory holding it, or itself when its directory is no package, wherever it sits: an
-    example's own pyproject, a test runner's rootdir or a fixture puts nested directories on
-    ``sys.path`` (``examples/tutorial/flaskr/auth.py`` provides ``flaskr``,
-    ``tests/test_apps/cliapp/app.py`` provides ``cliapp``)."""
-    packages = {posixpath.dirname(m.path) for m in index.modules.values() if m.is_package}
-    roots = {name.split(".", 1)[0] for name in index.modules}
-    for module in index.modules.values():
-        directory = posixpath.dirname(module.path)
-        if directory not in packages:
-            roots.add(posixpath.basename(module.path).split(".", 1)[0])
-            continue
-        while posixpath.dirname(directory) in packages and posixpath.dirname(directory) != directory:
-            directory = posixpath.dirname(directory)
-        roots.add(posixpath.basename(directory))
-    return frozenset(roots - {"", "__init__"})
+
+def project_defines(index: ProjectIndex, qualname: str) -> bool:
+    """``qualname`` is rooted in one of the project's own top-level names (what ``foreign``
+    leaves out in phase one, so a result from the cache is judged as a fresh one)."""
+    return qualname.split(".", 1)[0] in project_roots(index)
 
 
 def importer_dir(path: str) -> str:
@@ -135,8 +123,9 @@ def optional_roots(index: ProjectIndex) -> frozenset[str]:
 
 
 def candidate_imports(node: ast.Import | ast.ImportFrom, ctx: FileContext) -> list[tuple[str, ast.AST]]:
-    """Third-party roots an import statement requires; optional ones are published, not returned."""
-    roots = [(root, at) for root, at in imported_roots(node) if root not in RUNNING_STDLIB]
+    """Third-party roots outside the project an import statement requires; optional ones are
+    published, not returned."""
+    roots = [(root, at) for root, at in imported_roots(node) if root not in RUNNING_STDLIB and not ctx.in_project(root)]
     if roots and is_optional_import(ctx, node):
         for root, _ in roots:
             ctx.publish(OPTIONAL_IMPORT, root, True)

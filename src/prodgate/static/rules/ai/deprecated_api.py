@@ -13,7 +13,7 @@ from prodgate.deps.environment import active
 from prodgate.deps.stdlib import removed_modules
 from prodgate.static.context import FileContext
 from prodgate.static.index import ProjectIndex
-from prodgate.static.rules.ai._deps import imported_roots, is_optional_import
+from prodgate.static.rules.ai._deps import imported_roots, is_optional_import, project_defines
 from prodgate.static.rules.ai._discovered import QUERY, callee, message, query, silenced
 from prodgate.static.rules.ai._types import in_fallback, receiver_type
 
@@ -319,7 +319,7 @@ class DeprecatedApi(Rule):
     @staticmethod
     def _confirm_discovered(query: tuple[str, ...], index: ProjectIndex) -> bool | str:
         _, name, *keywords = query
-        if index.is_project_module(name):
+        if project_defines(index, name):
             return False
         try:
             return message(active(), name, tuple(keywords)) or False

@@ -13,6 +13,7 @@ from prodgate.static.rules.ai._deps import (
     foreign,
     in_try_catching,
     is_optional_import,
+    project_defines,
     root_is_import,
     third_party,
 )
@@ -207,7 +208,7 @@ class HallucinatedApi(Rule):
 
     def confirm(self, query: tuple[str, ...], index: ProjectIndex) -> bool:
         kind, owner, *rest = query
-        if index.is_project_module(owner):
+        if project_defines(index, owner):
             return False
         environment = active()
         try:

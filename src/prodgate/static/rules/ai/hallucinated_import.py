@@ -183,11 +183,8 @@ class HallucinatedImport(Rule):
         self._check(node, ctx)
 
     def _check(self, node: ast.Import | ast.ImportFrom, ctx: FileContext) -> None:
-        # The file's own top-level package is a project root, which confirm() drops: no candidate,
-        # and no walk of the whole tree for the strings it writes (a library imports itself everywhere).
-        own = ctx.module.split(".", 1)[0]
         for root, at in candidate_imports(node, ctx):
-            if root == own or root in _written_modules(ctx):
+            if root in _written_modules(ctx):
                 continue
             ctx.report(at, module=root, properties={"module": root}, requires=("import", root, importer_dir(ctx.path)))
 
