@@ -22,9 +22,10 @@ FAST_CONSTRUCTORS: dict[str, str] = {
        for new in ("", ".new")},
 }
 GENERIC_CONSTRUCTORS = frozenset({"hashlib.new"})
-# A name whose last word is a password: ``password``, ``raw_password``, ``userPwd``; not
-# ``password_hash`` or ``password_reset_token``, which are other values.
-PASSWORD_NAME = re.compile(r"(?:^|_)(?:password|passwd|pwd|passphrase|pass_phrase)s?$")
+# A name whose last word is a password: ``password``, ``raw_password``, ``userPasswd``; not
+# ``password_hash`` or ``password_reset_token``, which are other values, nor ``pwd``, which is as
+# often the working directory.
+PASSWORD_NAME = re.compile(r"(?:^|_)(?:password|passwd|passphrase|pass_phrase)s?$")
 # Password hashing functions: a fast digest in the same function is a pre-hash fed to one of them.
 SLOW_KDF_PREFIXES = (
     "bcrypt.", "argon2.", "passlib.", "scrypt.", "nacl.pwhash.", "hashlib.pbkdf2_hmac", "hashlib.scrypt",
@@ -38,7 +39,7 @@ class FastHashForPassword(Rule):
     Finds passwords hashed with a fast general-purpose digest: `hashlib.sha256(password)`,
     `sha512`, `sha3_*`, `blake2*` (directly, through `hashlib.new("sha256", ...)`, pycryptodome's
     `SHA256.new(...)`, or fed with `update()`), when the hashed data is a variable, parameter or
-    form field named as a password (`password`, `raw_password`, `passwd`, `pwd`, `passphrase`).
+    form field named as a password (`password`, `raw_password`, `passwd`, `passphrase`).
     A function that also calls a password hashing function (bcrypt, argon2, scrypt, PBKDF2,
     passlib) is left alone: there the digest is a pre-hash.
 
@@ -126,6 +127,9 @@ class FastHashForPassword(Rule):
 
         def fingerprint(document: bytes) -> str:
             return hashlib.sha256(document).hexdigest()
+
+        def cache_dir(root: str, pwd: str) -> str:
+            return f"{root}/{hashlib.sha256(pwd.encode()).hexdigest()[:12]}"
         """,
         Example(
             """
