@@ -15,6 +15,7 @@ CLEARTEXT_LOGINS: dict[str, tuple[str, str | None]] = {
     "imaplib.IMAP4": ("login", "starttls"),
     "poplib.POP3": ("pass_", "stls"),
 }
+LOGIN_METHODS = frozenset(login for login, _ in CLEARTEXT_LOGINS.values())
 
 
 class LoginOverCleartextProtocol(Rule):
@@ -114,17 +115,16 @@ class LoginOverCleartextProtocol(Rule):
     )
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
-        name = ctx.call_name(node)
-        if name == "ftplib.FTP" and (len(node.args) > 2 or ctx.keyword(node, "passwd") is not None):
-            ctx.report(node, client=name)
-            return
         func = node.func
-        if not isinstance(func, ast.Attribute) or not (node.args or node.keywords):
+        if isinstance(func, ast.Attribute) and func.attr in LOGIN_METHODS:
+            if node.args or node.keywords:
+                client = ctx.constructor_name(func.value)
+                login, upgrade = CLEARTEXT_LOGINS.get(client or "", ("", None))
+                if func.attr == login and not (upgrade and self._upgraded(func.value, upgrade, ctx)):
+                    ctx.report(node, client=client)
             return
-        client = ctx.constructor_name(func.value)
-        login, upgrade = CLEARTEXT_LOGINS.get(client or "", ("", None))
-        if func.attr == login and not (upgrade and self._upgraded(func.value, upgrade, ctx)):
-            ctx.report(node, client=client)
+        if (len(node.args) > 2 or ctx.keyword(node, "passwd") is not None) and ctx.call_name(node) == "ftplib.FTP":
+            ctx.report(node, client="ftplib.FTP")
 
     @staticmethod
     def _upgraded(receiver: ast.expr, upgrade: str, ctx: FileContext) -> bool:
