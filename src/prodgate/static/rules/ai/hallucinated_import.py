@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import ast
+import re
 
 from prodgate.core import cwe
 from prodgate.core.finding import Confidence, Severity
@@ -184,7 +185,7 @@ class HallucinatedImport(Rule):
 
     def _check(self, node: ast.Import | ast.ImportFrom, ctx: FileContext) -> None:
         for root, at in candidate_imports(node, ctx):
-            if root in _written_modules(ctx):
+            if _quoted(root, ctx.text) and root in _written_modules(ctx):
                 continue
             ctx.report(at, module=root, properties={"module": root}, requires=("import", root, importer_dir(ctx.path)))
 
@@ -195,6 +196,12 @@ class HallucinatedImport(Rule):
         environment = active()
         return (environment.complete and not environment.is_available(module)
                 and not environment.is_local(module, directory) and not environment.declared_nearby(module, directory))
+
+
+def _quoted(module: str, text: str) -> bool:
+    """The source spells ``module`` (or ``module.py``) as a whole string literal: the cheap test
+    before the walk of the whole tree that ``_written_modules`` makes."""
+    return re.search(rf"""['"]{re.escape(module)}(?:\.py)?['"]""", text) is not None
 
 
 def _written_modules(ctx: FileContext) -> frozenset[str]:
