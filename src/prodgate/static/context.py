@@ -54,7 +54,7 @@ class FileContext:
         self.findings: list[Finding] = []
         self.pending: list[tuple[Finding, tuple[str, ...]]] = []
         self.facts: dict[str, dict[str, Any]] = {}
-        self._call_names: dict[tuple[int, int], str | None] = {}
+        self._call_names: dict[int, tuple[int, str | None]] = {}  # id(call) -> (scopes.version, name)
         self.rule: Rule | None = None
         self._settings = settings
         self._state: dict[str, dict[str, Any]] = {}
@@ -199,10 +199,13 @@ class FileContext:
     def call_name(self, call: ast.Call) -> str | None:
         """Qualified name of the callee; several rules ask it of each call, so it is resolved
         once per call and state of the bindings."""
-        key = (id(call), self.scopes.version)
-        if key not in self._call_names:
-            self._call_names[key] = self.scopes.qualname_of(call.func)
-        return self._call_names[key]
+        version = self.scopes.version
+        cached = self._call_names.get(id(call))
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        name = self.scopes.qualname_of(call.func)
+        self._call_names[id(call)] = (version, name)
+        return name
 
     def binding(self, name: str) -> Binding | None:
         return self.scopes.lookup(name)
