@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import functools
+from collections import deque
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -20,6 +21,7 @@ SCOPE_TYPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 LOOP_TYPES = (ast.For, ast.AsyncFor, ast.While)
 COMPREHENSION_TYPES = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 TEST_PARTS = ("tests", "test", "testing")
+STATEMENT_PARTS = (ast.stmt, ast.excepthandler, ast.match_case)  # what holds statements
 
 
 @dataclass(slots=True)
@@ -222,12 +224,17 @@ class FileContext:
         cache: dict[Any, dict[str, list[ast.expr]]] = self._state.setdefault("<self-attributes>", {})
         if id(cls) not in cache:
             found: dict[str, list[ast.expr]] = {}
-            for node in ast.walk(cls):
+            # ast.walk's breadth-first order, through statements only: an assignment is one, and
+            # no statement sits inside an expression.
+            todo: deque[ast.AST] = deque([cls])
+            while todo:
+                node = todo.popleft()
                 if isinstance(node, ast.Assign):
                     for target in node.targets:
                         if (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)
                                 and target.value.id == "self"):
                             found.setdefault(target.attr, []).append(node.value)
+                todo.extend(child for child in ast.iter_child_nodes(node) if isinstance(child, STATEMENT_PARTS))
             cache[id(cls)] = found
         return cache[id(cls)]
 
