@@ -183,3 +183,55 @@ def test_peak_memory_that_grows_quadratically_past_its_budget_is_a_finding(proje
     assert "graph:out_degrees" not in {f.properties["function"] for f in result.findings}
     roomy = run_fuzz(root / "graph.py", root, QUICK.with_overrides(scaling=True, scaling_memory_budget_mb=20_000))
     assert not [f for f in roomy.findings if f.properties.get("oracle") == "memory-growth-fit"]
+
+
+BOOKING_SOURCE = '''
+import threading
+
+_holders: dict[str, str] = {}
+_safe_holders: dict[str, str] = {}
+_lock = threading.Lock()
+
+
+def claim_last_seat(order: str) -> bool:
+    if "last-seat" in _holders:
+        return False
+    _holders["last-seat"] = order
+    return True
+
+
+def claim_last_seat_locked(order: str) -> bool:
+    with _lock:
+        if "last-seat" in _safe_holders:
+            return False
+        _safe_holders["last-seat"] = order
+        return True
+
+
+class PageCounter:
+    def __init__(self) -> None:
+        self.views = 0
+
+    def record_view(self) -> int:
+        views = self.views + 1
+        self.views = views
+        return views
+'''
+
+
+def test_a_window_between_lines_without_a_switch_point_is_forced_open_by_preempting_a_thread(project: Project) -> None:
+    # Neither window holds a call or a backward jump, where CPython switches threads: without
+    # a forced preemption between the check (or read) and the write, threads never interleave there.
+    root = project({"booking.py": BOOKING_SOURCE})
+    result = run_fuzz(root / "booking.py", root, QUICK.with_overrides(races=True))
+    assert by_function(result) == {
+        "claim_last_seat": [("PG904", "threads-vs-sequential")],
+        "PageCounter.record_view": [("PG904", "threads-vs-sequential")],
+    }
+    claim = next(f for f in result.findings if f.properties["function"].endswith(":claim_last_seat"))
+    assert claim.properties["input"].startswith("2 threads x 1 call of claim_last_seat(")
+    assert claim.properties["difference"].startswith("threads returned")
+    # Thread 1 checked (line 9) and stopped before claiming (line 11); thread 2 claimed the seat too.
+    assert claim.properties["interleaving"] == "thread 1: line 9; thread 2: lines 9-12; thread 1: lines 11-12"
+    views = next(f for f in result.findings if f.rule == "PG904" and "record_view" in f.properties["function"])
+    assert "final views is 1" in views.properties["difference"]

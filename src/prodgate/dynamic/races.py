@@ -8,12 +8,20 @@ exception or a final state (module globals or instance attributes) that no seque
 produced is a race. Functions whose two sequential runs already differ (clocks, randomness) are
 not judged.
 
-Plain functions run as ``THREADS x CALLS`` calls from threads, with the interpreter's switch
-interval cut to a microsecond so threads interleave inside the function, up to ``ATTEMPTS``
-times. Async functions run as concurrent asyncio tasks, whose interleaving at ``await`` points
-is deterministic: the probe tries 2, 4 and 8 tasks of one call each, then ``THREADS x CALLS``,
-and for the smallest run that breaks it records which task ran which line of the function, in
-order (the interleaving).
+Plain functions first run as two threads of one call each under a line tracer that forces the
+order: thread 1 stops before the first run of its second distinct line of the function's code,
+thread 2 runs its whole call, then thread 1 goes on; then the same stopping before the third
+distinct line, and so on (``Preemption``). CPython switches threads only at calls and backward
+jumps, so a read and a write on two lines with neither between them never interleave on their
+own; a stop between every pair of lines opens each such window once, deterministically, and the
+breaking run's interleaving is shown. A thread 2 that makes no progress while thread 1 is stopped
+(it waits for a lock thread 1 holds) lets thread 1 go on after ``STALL`` seconds, so locks cost
+a pause, never a deadlock. Races inside one line (``counter += f(x)``) need a switch inside a
+line: ``THREADS x CALLS`` calls then run from threads with the interpreter's switch interval cut
+to a microsecond, up to ``ATTEMPTS`` times. Async functions run as concurrent asyncio tasks,
+whose interleaving at ``await`` points is deterministic: the probe tries 2, 4 and 8 tasks of one
+call each, then ``THREADS x CALLS``, and for the smallest run that breaks it records which task
+ran which line of the function, in order (the interleaving).
 """
 
 from __future__ import annotations
@@ -36,6 +44,7 @@ from prodgate.dynamic.targets import Target, codes_of, import_module, targets_of
 from prodgate.dynamic.worker import CallRecorder
 
 THREADS, CALLS, ATTEMPTS = 8, 200, 20
+STOPS, STALL = 100, 0.05
 TASK_SHAPES = ((2, 1), (4, 1), (8, 1), (THREADS, CALLS))
 STATE_REPR = 300
 Outcome = tuple[Counter[str], Counter[str], dict[str, str]]
@@ -59,10 +68,13 @@ class Interleaving:
         self.codes = {(c.co_filename, c.co_firstlineno, c.co_name) for c in codes_of(code)}
         self.steps: list[tuple[str, int]] = []
 
+    def who(self) -> str:
+        task = asyncio.current_task()
+        return task.get_name() if task else "main"
+
     def _line(self, frame: FrameType, event: str, arg: Any) -> Callable[..., Any] | None:
         if event == "line":
-            task = asyncio.current_task()
-            self.steps.append((task.get_name() if task else "main", frame.f_lineno))
+            self.steps.append((self.who(), frame.f_lineno))
         return self._line
 
     def _call(self, frame: FrameType, event: str, arg: Any) -> Callable[..., Any] | None:
@@ -91,6 +103,50 @@ class Interleaving:
         return "; ".join(parts)
 
 
+class Preemption(Interleaving):
+    """Forces one order on two threads' calls and records which thread ran which line of the
+    target's code: ``thread 1`` stops before the first run of the ``stop + 1``-th distinct line
+    it reaches until ``thread 2`` has returned from its call, or has made no progress for
+    ``STALL`` seconds (it waits for a lock thread 1 holds). Traces the threads started while it
+    is installed."""
+
+    def __init__(self, code: types.CodeType, stop: int):
+        super().__init__(code)
+        self.stop = stop
+        self.seen: set[int] = set()
+        self.stopped = False
+        self.start = threading.Event()  # thread 2 may call
+        self.done = threading.Event()  # thread 2 has returned
+
+    def who(self) -> str:
+        return threading.current_thread().name
+
+    def _line(self, frame: FrameType, event: str, arg: Any) -> Callable[..., Any] | None:
+        if event == "line":
+            who = self.who()
+            if who == "thread 1" and not self.stopped and frame.f_lineno not in self.seen:
+                self.seen.add(frame.f_lineno)
+                if len(self.seen) > self.stop:
+                    self.stopped = True
+                    self._wait_for_thread_2()
+            self.steps.append((who, frame.f_lineno))
+        return self._line
+
+    def _wait_for_thread_2(self) -> None:
+        self.start.set()
+        progress = -1  # thread 2 gets two periods to start
+        while not self.done.wait(STALL) and len(self.steps) != progress:
+            progress = len(self.steps)
+
+    def __enter__(self) -> Preemption:
+        self.previous = threading.gettrace()
+        threading.settrace(self._call)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        threading.settrace(self.previous)
+
+
 class Probe:
     def __init__(self, target: Target, recorder: CallRecorder):
         self.target, self.recorder = target, recorder
@@ -111,14 +167,14 @@ class Probe:
             return module, instance, getattr(instance, name)
         return module, None, getattr(owner, name) if owner else getattr(module, name)
 
-    def _one(self, function: Any, results: list[str], errors: list[str]) -> None:
-        for _ in range(CALLS):
+    def _one(self, function: Any, calls: int, results: list[str], errors: list[str]) -> None:
+        for _ in range(calls):
             try:
                 results.append(repr(function(**self.args))[:STATE_REPR])
             except Exception as exc:
                 errors.append(type(exc).__name__)
 
-    def run(self, threaded: bool) -> Outcome:
+    def run(self, threaded: bool, threads: int = THREADS, calls: int = CALLS) -> Outcome:
         module, instance, function = self._fresh()
         results: list[str] = []
         errors: list[str] = []
@@ -126,7 +182,7 @@ class Probe:
             interval = sys.getswitchinterval()
             sys.setswitchinterval(1e-6)
             try:
-                workers = [threading.Thread(target=self._one, args=(function, results, errors)) for _ in range(THREADS)]
+                workers = [threading.Thread(target=self._one, args=(function, calls, results, errors)) for _ in range(threads)]
                 for worker in workers:
                     worker.start()
                 for worker in workers:
@@ -134,8 +190,35 @@ class Probe:
             finally:
                 sys.setswitchinterval(interval)
         else:
-            for _ in range(THREADS):
-                self._one(function, results, errors)
+            for _ in range(threads):
+                self._one(function, calls, results, errors)
+        return Counter(results), Counter(errors), _snapshot(module, instance)
+
+    def run_preempted(self, trace: Preemption) -> Outcome:
+        """One call from each of two threads, in the order ``trace`` forces."""
+        module, instance, function = self._fresh()
+        results: list[str] = []
+        errors: list[str] = []
+
+        def first() -> None:
+            try:
+                self._one(function, 1, results, errors)
+            finally:
+                trace.start.set()
+
+        def second() -> None:
+            trace.start.wait()
+            try:
+                self._one(function, 1, results, errors)
+            finally:
+                trace.done.set()
+
+        with trace:
+            workers = [threading.Thread(target=first, name="thread 1"), threading.Thread(target=second, name="thread 2")]
+            for worker in workers:
+                worker.start()
+            for worker in workers:
+                worker.join()
         return Counter(results), Counter(errors), _snapshot(module, instance)
 
     async def _task(self, function: Callable[..., Coroutine[Any, Any, Any]], calls: int,
@@ -183,6 +266,17 @@ def _difference(sequential: Outcome, concurrent: Outcome, by: str = "threads") -
 
 
 def _race_threads(probe: Probe, shown: str) -> dict[str, Any]:
+    first, second = probe.run(threaded=False, threads=2, calls=1), probe.run(threaded=False, threads=2, calls=1)
+    if first != second:
+        return {"skipped": "sequential runs differ (clock or randomness); not judged"}
+    code = inspect.unwrap(probe.target.function).__code__
+    for stop in range(1, STOPS + 1):
+        trace = Preemption(code, stop)
+        broken = _difference(first, probe.run_preempted(trace))
+        if broken:
+            return {"race": broken, "call": f"2 threads x 1 call of {shown}", "attempt": stop, "interleaving": trace.describe()}
+        if not trace.stopped:
+            break  # thread 1 ran out of lines before the stop
     call = f"{THREADS} threads x {CALLS} calls of {shown}"
     first, second = probe.run(threaded=False), probe.run(threaded=False)
     if first != second:

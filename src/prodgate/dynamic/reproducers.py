@@ -7,9 +7,10 @@ for a hang, a dead process or a memory blow-up, the call runs in a child Python 
 memory limit and must end normally; for a race among asyncio tasks (deterministic: tasks switch
 only at ``await``), the same tasks run concurrently and one after another, each from a fresh
 import, and must give the same results and final state. Network findings get no test: they
-need an injected client, not a different input. Neither do races among threads (whether
-threads interleave inside the window is luck, and a reproducer must not be flaky), scaling
-findings, nor an input without a faithful Python literal (its finding says ``exact_input: no``).
+need an injected client, not a different input. Neither do races among threads (a forced order
+needs prodgate's tracer, and whether switching threads hit the window is luck: a reproducer
+must not be flaky), scaling findings, nor an input without a faithful Python literal (its
+finding says ``exact_input: no``).
 """
 
 from __future__ import annotations

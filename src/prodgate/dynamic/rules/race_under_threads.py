@@ -10,9 +10,13 @@ class RaceUnderThreads(Rule):
     ## What it does
     Proves that a function or method that touches shared state gives results under concurrency
     that no sequential order gives. Functions using a module global, a module-level container
-    or the attributes of their instance run from many threads (async ones as many concurrent
-    asyncio tasks, with the interleaving of their lines that broke them); a result, an
-    exception or a final state that no sequential run of the same calls produces is the proof.
+    or the attributes of their instance run from two threads in forced orders (a line tracer
+    stops the first thread before each line of the function in turn while the second runs a
+    whole call), then from many threads switching every microsecond; async ones run as
+    concurrent asyncio tasks. A result, an exception or a final state that no sequential run of
+    the same calls produces is the proof; for a forced order or tasks, the finding shows the
+    interleaving of lines that broke it (`thread 1: line 12; thread 2: lines 12-14; thread 1:
+    lines 13-14`).
 
     ## Why is this bad
     A read-modify-write of shared state without a lock loses updates once a web server runs
@@ -43,8 +47,10 @@ class RaceUnderThreads(Rule):
     ```
 
     ## Known limitations
-    A race is shown only when the probe's threads or tasks interleave inside the window; a
-    narrow window between two lines may not be hit.
+    Forced orders switch threads only between lines, once per run and only in the first call of
+    each thread: a race inside one line (`total += price(item)`), or one that needs earlier
+    calls or a third thread, is shown only if the microsecond switching happens to hit it.
+    Every call uses the same arguments.
     """
 
     meta = RuleMeta(
