@@ -456,15 +456,23 @@ class Interpreter:
         if node.id in env:
             return env[node.id]
         qualname = self.ctx.qualname(node)
+        named = self._named_input(node, qualname)
+        if named is not None:
+            return named
+        if qualname:
+            return Value(kind=f"module:{qualname}")
+        return CLEAN
+
+    def _named_input(self, node: ast.expr, qualname: str | None) -> Value | None:
+        """The input a module-level name or attribute chain is (``flask.request``, ``sys.argv``,
+        ``os.environ``), or None."""
         if qualname in spec.REQUEST_OBJECTS:
             return Value(kind="request")
         if qualname in spec.SOURCE_NAMES:
             return self._source(node, spec.SOURCE_NAMES[qualname], local=True)
         if qualname in spec.ENVIRONMENT_NAMES:
             return self._source(node, spec.ENVIRONMENT_SOURCE)
-        if qualname:
-            return Value(kind=f"module:{qualname}")
-        return CLEAN
+        return None
 
     def _qualname(self, node: ast.expr, env: Env) -> str | None:
         """The qualified name of a module-level name or attribute chain (None for values,
@@ -517,12 +525,9 @@ class Interpreter:
 
     def _expr_Attribute(self, node: ast.Attribute, env: Env) -> Value:
         qualname = self._qualname(node, env)
-        if qualname in spec.REQUEST_OBJECTS:
-            return Value(kind="request")
-        if qualname in spec.SOURCE_NAMES:
-            return self._source(node, spec.SOURCE_NAMES[qualname], local=True)
-        if qualname in spec.ENVIRONMENT_NAMES:
-            return self._source(node, spec.ENVIRONMENT_SOURCE)
+        named = self._named_input(node, qualname)
+        if named is not None:
+            return named
         path = _path(node)
         if path and path in env:
             return env[path]

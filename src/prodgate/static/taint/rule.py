@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from prodgate.core.finding import Confidence, FlowStep, Location
@@ -17,7 +19,7 @@ from prodgate.static.context import FileContext
 from prodgate.static.index import ProjectIndex
 from prodgate.static.taint import spec
 from prodgate.static.taint.interpreter import FunctionTaint, Interpreter, SinkHit
-from prodgate.static.taint.values import Value
+from prodgate.static.taint.values import Origin, Step, Value
 
 FACT = "taint"
 
@@ -68,6 +70,21 @@ def reported_source(value: Value) -> bool:
     return any(o.kind == "source" and o.name not in spec.LOCAL_SOURCES for o in value.origins)
 
 
+def _flow(ctx: FileContext, steps: Iterable[Step]) -> tuple[FlowStep, ...]:
+    return tuple(FlowStep(Location(ctx.path, s.line, s.column, s.end_line, s.end_column), s.text) for s in steps)
+
+
+@dataclass(frozen=True, slots=True)
+class EntryParameter:
+    """A parameter taken for outside input at a sink: the first step of the flow, the source the
+    message names, and what the project phase must confirm (None: nothing)."""
+
+    origin: Origin
+    step: str
+    source: str
+    requires: tuple[str, ...] | None
+
+
 def _source_name(value: Value) -> str:
     sources = sorted((o for o in value.origins if o.kind == "source"), key=lambda o: (o.line, o.column))
     if sources:
@@ -113,8 +130,7 @@ class TaintRule(Rule):
             if where in reported:
                 continue
             reported.add(where)
-            flow = tuple(FlowStep(Location(ctx.path, s.line, s.column, s.end_line, s.end_column), s.text)
-                         for s in hit.value.steps)
+            flow = _flow(ctx, hit.value.steps)
             source = _source_name(hit.value)
             if any(o.kind == "source" for o in hit.value.origins):
                 ctx.report(hit.node, flow=flow, source=source, sink=hit.callee)
@@ -141,8 +157,7 @@ class TaintRule(Rule):
             chosen = sorted(direct or tainted, key=lambda item: (not reported_source(item[1]), item[0]))
             value = chosen[0][1]
             step = FlowStep(ctx.location(call, "").location, f"passed to `{callee}`, which uses it unchecked")
-            flow = (*(FlowStep(Location(ctx.path, s.line, s.column, s.end_line, s.end_column), s.text)
-                      for s in value.steps), step)
+            flow = (*_flow(ctx, value.steps), step)
             requires: tuple[str, ...] = ("sink", callee, ",".join(str(i) for i in sorted(i for i, _ in chosen)))
             if not direct:
                 requires += tuple(sorted({o.name for _, v in tainted for o in v.origins if o.kind == "call"}))
@@ -150,26 +165,34 @@ class TaintRule(Rule):
 
     def _report_entry_point(self, hit: SinkHit, ctx: FileContext,
                             function: ast.FunctionDef | ast.AsyncFunctionDef | None, reported: set[tuple[int, int]]) -> None:
-        """A parameter of a public module-level function reaching an interpreter sink: reported
-        (with medium confidence) once the project phase shows nothing in the project calls it, so
-        its arguments come from outside."""
-        params = sorted((o for o in hit.value.origins if o.kind == "param"), key=lambda o: o.index)
-        hint = spec.PARAMETER_SINKS.get(self.sink)
-        if (function is None or not params or hint is None or not re.search(hint, hit.value.text)
-                or function.name.startswith("_") or ctx.scopes.qualname):
+        """A parameter reaching the sink, reported with medium confidence when ``_entry_parameter``
+        takes it for outside input."""
+        entry = None if function is None else self._entry_parameter(hit, ctx, function)
+        if entry is None:
             return
         where = (getattr(hit.node, "lineno", 0), getattr(hit.node, "col_offset", 0))
         if where in reported:
             return
         reported.add(where)
-        origin = params[0]
+        origin = entry.origin
         step = FlowStep(Location(ctx.path, origin.line, origin.column, origin.line, origin.column + len(origin.name)),
-                        f"parameter `{origin.name}` of `{function.name}`, called from outside the project")
-        flow = (step, *(FlowStep(Location(ctx.path, s.line, s.column, s.end_line, s.end_column), s.text)
-                        for s in hit.value.steps))
-        ctx.report(hit.node, flow=flow, confidence=Confidence.MEDIUM,
-                   requires=("entry", f"{ctx.module}.{function.name}"),
-                   source=f"parameter `{origin.name}` of the entry point `{function.name}`", sink=hit.callee)
+                        entry.step)
+        ctx.report(hit.node, flow=(step, *_flow(ctx, hit.value.steps)), confidence=Confidence.MEDIUM,
+                   requires=entry.requires, source=entry.source, sink=hit.callee)
+
+    def _entry_parameter(self, hit: SinkHit, ctx: FileContext,
+                         function: ast.FunctionDef | ast.AsyncFunctionDef) -> EntryParameter | None:
+        """A parameter of a public module-level function reaching an interpreter sink, kept once
+        the project phase shows nothing in the project calls it, so its arguments come from outside."""
+        params = sorted((o for o in hit.value.origins if o.kind == "param"), key=lambda o: o.index)
+        hint = spec.PARAMETER_SINKS.get(self.sink)
+        if (not params or hint is None or not re.search(hint, hit.value.text)
+                or function.name.startswith("_") or ctx.scopes.qualname):
+            return None
+        origin = params[0]
+        return EntryParameter(origin, f"parameter `{origin.name}` of `{function.name}`, called from outside the project",
+                              f"parameter `{origin.name}` of the entry point `{function.name}`",
+                              ("entry", f"{ctx.module}.{function.name}"))
 
     def confirm(self, query: tuple[str, ...], index: ProjectIndex) -> bool:
         if query[0] == "entry":

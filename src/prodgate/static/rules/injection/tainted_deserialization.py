@@ -3,12 +3,12 @@ from __future__ import annotations
 import ast
 
 from prodgate.core import cwe
-from prodgate.core.finding import Confidence, FlowStep, Location, Severity
+from prodgate.core.finding import Confidence, Severity
 from prodgate.core.rule import Example, RuleMeta
 from prodgate.static.context import FileContext
 from prodgate.static.taint import spec
 from prodgate.static.taint.interpreter import SinkHit
-from prodgate.static.taint.rule import TaintRule
+from prodgate.static.taint.rule import EntryParameter, TaintRule
 from prodgate.static.taint.values import Origin
 
 
@@ -187,33 +187,23 @@ class TaintedDeserialization(TaintRule):
         ),
     )
 
-    def _report_entry_point(self, hit: SinkHit, ctx: FileContext,
-                            function: ast.FunctionDef | ast.AsyncFunctionDef | None, reported: set[tuple[int, int]]) -> None:
-        """A parameter reaching the deserializer is reported when it evidently carries data from
-        outside the process (see the rule's documentation)."""
-        if function is None or not self._public(function, ctx):
-            return
+    def _entry_parameter(self, hit: SinkHit, ctx: FileContext,
+                         function: ast.FunctionDef | ast.AsyncFunctionDef) -> EntryParameter | None:
+        """A parameter reaching the deserializer, taken for outside input when it evidently
+        carries data from outside the process (see the rule's documentation)."""
+        if not self._public(function, ctx):
+            return None
         params = sorted((o for o in hit.value.origins if o.kind == "param" and o.name not in ("self", "cls")),
                         key=lambda o: o.index)
         if not params:
-            return
-        opened = _opened_parameters(function, ctx)
+            return None
         top_level = not ctx.scopes.qualname
-        requires: tuple[str, ...] = ("entry", f"{ctx.module}.{function.name}") if top_level else ()
-        found = self._outside(params, opened, ctx, top_level, function.name)
+        found = self._outside(params, _opened_parameters(function, ctx), ctx, top_level, function.name)
         if found is None:
-            return
+            return None
         origin, source = found
-        where = (getattr(hit.node, "lineno", 0), getattr(hit.node, "col_offset", 0))
-        if where in reported:
-            return
-        reported.add(where)
-        step = FlowStep(Location(ctx.path, origin.line, origin.column, origin.line, origin.column + len(origin.name)),
-                        f"parameter `{origin.name}` of `{function.name}`")
-        flow = (step, *(FlowStep(Location(ctx.path, s.line, s.column, s.end_line, s.end_column), s.text)
-                        for s in hit.value.steps))
-        ctx.report(hit.node, flow=flow, confidence=Confidence.MEDIUM, requires=requires or None,
-                   source=source, sink=hit.callee)
+        requires = ("entry", f"{ctx.module}.{function.name}") if top_level else None
+        return EntryParameter(origin, f"parameter `{origin.name}` of `{function.name}`", source, requires)
 
     @staticmethod
     def _outside(params: list[Origin], opened: set[str], ctx: FileContext, top_level: bool,

@@ -6,29 +6,7 @@ from prodgate.core import cwe
 from prodgate.core.finding import Confidence, Severity
 from prodgate.core.rule import Example, Rule, RuleMeta
 from prodgate.static.context import FileContext
-from prodgate.static.taint import spec
-
-MAX_DEPTH = 4
-
-
-def _input_read(expr: ast.AST, ctx: FileContext, depth: int = 0) -> str | None:
-    """What outside input ``expr`` reads (``input()``, ``sys.argv``, a framework request), directly
-    or through the names it was assigned from."""
-    for node in ast.walk(expr):
-        if isinstance(node, ast.Call) and ctx.call_name(node) in spec.SOURCE_CALLS:
-            return spec.SOURCE_CALLS[ctx.call_name(node) or ""]
-        if isinstance(node, (ast.Name, ast.Attribute)):
-            qualname = ctx.qualname(node)
-            if qualname in spec.SOURCE_NAMES:
-                return spec.SOURCE_NAMES[qualname]
-            if qualname in spec.REQUEST_OBJECTS:
-                return "request data"
-        if isinstance(node, ast.Name) and depth < MAX_DEPTH:
-            value = ctx.value_of(node)
-            found = _input_read(value, ctx, depth + 1) if value is not None else None
-            if found is not None:
-                return found
-    return None
+from prodgate.static.rules.inputs._helpers import REQUEST_DATA, input_read
 
 
 class AssertValidatesInput(Rule):
@@ -126,6 +104,6 @@ class AssertValidatesInput(Rule):
     def visit_Assert(self, node: ast.Assert, ctx: FileContext) -> None:
         if ctx.is_test_file:
             return
-        source = _input_read(node.test, ctx)
+        source = input_read(node.test, ctx)
         if source is not None:
-            ctx.report(node, source=source if source == "request data" else f"input from {source}")
+            ctx.report(node, source=source if source == REQUEST_DATA else f"input from {source}")

@@ -7,6 +7,7 @@ from prodgate.core import cwe
 from prodgate.core.finding import Confidence, Severity
 from prodgate.core.rule import Example, Rule, RuleMeta
 from prodgate.static.context import FileContext
+from prodgate.static.rules.inputs._helpers import REQUEST_DATA, input_read
 from prodgate.static.taint import spec
 
 # Top-level domains common enough to identify a host name; file extensions that look like one
@@ -48,7 +49,7 @@ def _unescaped_host_dot(pattern: str) -> bool:
 
 
 def _verbose(compiled: ast.Call, ctx: FileContext) -> bool:
-    flags = compiled.args[1] if len(compiled.args) > 1 else next((k.value for k in compiled.keywords if k.arg == "flags"), None)
+    flags = ctx.argument(compiled, 1, "flags")
     return flags is not None and any(ctx.qualname(n) in VERBOSE_FLAGS for n in ast.walk(flags))
 
 
@@ -67,16 +68,7 @@ def _guarding(check: ast.expr, checked: ast.expr, ctx: FileContext) -> bool:
                 isinstance(n, ast.Call) and ctx.call_name(n) in URL_SINKS for n in ast.walk(parent)):
             return True
         break
-    return _from_request(checked, ctx)
-
-
-def _from_request(expr: ast.expr, ctx: FileContext) -> bool:
-    """``expr`` reads a framework request (through the names it was assigned from)."""
-    value = ctx.value_of(expr) if isinstance(expr, ast.Name) else expr
-    for node in ast.walk(value if value is not None else expr):
-        if isinstance(node, (ast.Name, ast.Attribute)) and ctx.qualname(node) in spec.REQUEST_OBJECTS:
-            return True
-    return False
+    return input_read(checked, ctx) == REQUEST_DATA
 
 
 def _names_one_url(node: ast.expr) -> bool:

@@ -8,7 +8,12 @@ from prodgate.core.finding import Confidence, Severity
 from prodgate.core.rule import Example, Rule, RuleMeta
 from prodgate.static.context import FileContext
 from prodgate.static.rules._function_scan import function_nodes
-from prodgate.static.rules.security._helpers import is_constant, name_of, snake
+from prodgate.static.rules.security._helpers import (
+    GENERIC_HASH_CONSTRUCTORS,
+    is_constant,
+    name_of,
+    snake,
+)
 
 # General-purpose hashes that are sound but built to be fast (MD5 and SHA-1 are PG620's).
 FAST_ALGORITHMS = frozenset({
@@ -21,7 +26,6 @@ FAST_CONSTRUCTORS: dict[str, str] = {
        for name in ("SHA224", "SHA256", "SHA384", "SHA512", "SHA3_256", "SHA3_512", "BLAKE2b", "BLAKE2s")
        for new in ("", ".new")},
 }
-GENERIC_CONSTRUCTORS = frozenset({"hashlib.new"})
 # A name whose last word is a password: ``password``, ``raw_password``, ``userPasswd``; not
 # ``password_hash`` or ``password_reset_token``, which are other values, nor ``pwd``, which is as
 # often the working directory.
@@ -147,8 +151,8 @@ class FastHashForPassword(Rule):
         if ctx.is_test_file:
             return
         name = ctx.call_name(node)
-        if name in FAST_CONSTRUCTORS or (name in GENERIC_CONSTRUCTORS and _fast_name(ctx.argument(node, 0, "name"))):
-            data = node.args[1:] if name in GENERIC_CONSTRUCTORS else node.args
+        if name in FAST_CONSTRUCTORS or (name in GENERIC_HASH_CONSTRUCTORS and _fast_name(ctx.argument(node, 0, "name"))):
+            data = node.args[1:] if name in GENERIC_HASH_CONSTRUCTORS else node.args
             data = [*data, *(k.value for k in node.keywords if k.arg in ("data", "string"))]
             call = name
         elif (isinstance(node.func, ast.Attribute) and node.func.attr == "update"

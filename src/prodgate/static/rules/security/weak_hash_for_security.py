@@ -8,6 +8,7 @@ from prodgate.core.finding import Confidence, Severity
 from prodgate.core.rule import Example, Rule, RuleMeta
 from prodgate.static.context import FileContext
 from prodgate.static.rules.security._helpers import (
+    GENERIC_HASH_CONSTRUCTORS,
     function_protects,
     is_constant,
     name_of,
@@ -28,7 +29,6 @@ WEAK_CONSTRUCTORS: dict[str, str] = {
     "cryptography.hazmat.primitives.hashes.MD5": "md5", "cryptography.hazmat.primitives.hashes.SHA1": "sha1",
 }
 # Factories taking the algorithm's name first (``hashlib.new("md5")``).
-GENERIC_CONSTRUCTORS = frozenset({"hashlib.new"})
 # HMAC constructors: (position, keyword) of the digest argument.
 HMAC_CONSTRUCTORS: dict[str, tuple[int, str]] = {
     "hmac.new": (2, "digestmod"), "hmac.HMAC": (2, "digestmod"), "hmac.digest": (2, "digest"),
@@ -240,7 +240,7 @@ def weak_algorithm(node: ast.Call, name: str, ctx: FileContext) -> str:
     """The broken algorithm ``node`` hashes with (``md5``), or empty."""
     if name in WEAK_CONSTRUCTORS:
         return WEAK_CONSTRUCTORS[name]
-    if name in GENERIC_CONSTRUCTORS:
+    if name in GENERIC_HASH_CONSTRUCTORS:
         return _weak_name(ctx.argument(node, 0, "name"), ctx)
     if name in HMAC_CONSTRUCTORS:
         position, keyword = HMAC_CONSTRUCTORS[name]
