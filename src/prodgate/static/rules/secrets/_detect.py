@@ -3,6 +3,7 @@ and high-entropy values bound to credential-like names. Values are never returne
 
 from __future__ import annotations
 
+import ast
 import math
 import re
 from collections import Counter
@@ -11,6 +12,8 @@ from typing import Any
 
 from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
 from detect_secrets.plugins.base import RegexBasedDetector
+
+from prodgate.static.nodes import name_of
 
 # Plugins whose matches are not credentials (addresses) are left out.
 EXCLUDED_PLUGINS = frozenset({"IPPublicDetector"})
@@ -87,3 +90,44 @@ def accepted_literal(name: str, value: str) -> bool:
 def literal_password(name: str, value: str) -> bool:
     """A literal (empty included) passed as a password-named argument: a fixed login, however weak."""
     return bool(PASSWORD_NAME.search(name)) and not STAND_IN.match(value.strip())
+
+
+def literal_secret(node: ast.Constant, parent: ast.AST | None) -> str | None:
+    """What PG730 reports the string literal ``node`` (a child of ``parent``) as, or None."""
+    assert isinstance(node.value, str)
+    kind = provider_secret(node.value)
+    if kind is not None:
+        return f"a {kind}"
+    if isinstance(parent, ast.keyword) and parent.arg and literal_password(parent.arg, node.value):
+        return f"a fixed password passed as `{parent.arg}`"
+    if isinstance(parent, ast.Compare):
+        if len(parent.ops) == 1 and isinstance(parent.ops[0], (ast.Eq, ast.NotEq)):
+            other = parent.left if parent.comparators[0] is node else parent.comparators[0]
+            if accepted_literal(name_of(other), node.value):
+                return f"the value `{name_of(other)}` is checked against"
+        return None
+    name = _bound_name(node, parent)
+    if name and looks_like_credential(name, node.value):
+        return f"a literal value of `{name}`"
+    return None
+
+
+def _bound_name(node: ast.Constant, parent: ast.AST | None) -> str | None:
+    if isinstance(parent, (ast.Assign, ast.AnnAssign)) and parent.value is node:
+        targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
+        return next((n for n in map(name_of, targets) if n), None)
+    if isinstance(parent, ast.keyword) and parent.arg:
+        return parent.arg
+    if isinstance(parent, ast.Dict):
+        for key, value in zip(parent.keys, parent.values):
+            if value is node and isinstance(key, ast.Constant) and isinstance(key.value, str):
+                return key.value
+    if isinstance(parent, ast.arguments):
+        positional = [*parent.posonlyargs, *parent.args]
+        for arg, default in zip(positional[len(positional) - len(parent.defaults):], parent.defaults):
+            if default is node:
+                return arg.arg
+        for arg, kw_default in zip(parent.kwonlyargs, parent.kw_defaults):
+            if kw_default is node:
+                return arg.arg
+    return None

@@ -6,13 +6,7 @@ from prodgate.core import cwe
 from prodgate.core.finding import Confidence, Severity
 from prodgate.core.rule import Rule, RuleMeta
 from prodgate.static.context import FileContext
-from prodgate.static.nodes import name_of
-from prodgate.static.rules.secrets._detect import (
-    accepted_literal,
-    literal_password,
-    looks_like_credential,
-    provider_secret,
-)
+from prodgate.static.rules.secrets._detect import literal_secret
 
 
 class HardcodedSecret(Rule):
@@ -114,41 +108,6 @@ class HardcodedSecret(Rule):
     def visit_Constant(self, node: ast.Constant, ctx: FileContext) -> None:
         if not isinstance(node.value, str) or ctx.is_test_file:
             return
-        kind = provider_secret(node.value)
+        kind = literal_secret(node, ctx.parent())
         if kind is not None:
-            ctx.report(node, kind=f"a {kind}")
-            return
-        parent = ctx.parent()
-        if isinstance(parent, ast.keyword) and parent.arg and literal_password(parent.arg, node.value):
-            ctx.report(node, kind=f"a fixed password passed as `{parent.arg}`")
-            return
-        if isinstance(parent, ast.Compare) and len(parent.ops) == 1 and isinstance(parent.ops[0], (ast.Eq, ast.NotEq)):
-            other = parent.left if parent.comparators[0] is node else parent.comparators[0]
-            if accepted_literal(name_of(other), node.value):
-                ctx.report(node, kind=f"the value `{name_of(other)}` is checked against")
-            return
-        name = self._bound_name(node, ctx)
-        if name and looks_like_credential(name, node.value):
-            ctx.report(node, kind=f"a literal value of `{name}`")
-
-    @staticmethod
-    def _bound_name(node: ast.Constant, ctx: FileContext) -> str | None:
-        parent = ctx.parent()
-        if isinstance(parent, (ast.Assign, ast.AnnAssign)) and parent.value is node:
-            targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
-            return next((n for n in map(name_of, targets) if n), None)
-        if isinstance(parent, ast.keyword) and parent.arg:
-            return parent.arg
-        if isinstance(parent, ast.Dict):
-            for key, value in zip(parent.keys, parent.values):
-                if value is node and isinstance(key, ast.Constant) and isinstance(key.value, str):
-                    return key.value
-        if isinstance(parent, ast.arguments):
-            positional = [*parent.posonlyargs, *parent.args]
-            for arg, default in zip(positional[len(positional) - len(parent.defaults):], parent.defaults):
-                if default is node:
-                    return arg.arg
-            for arg, kw_default in zip(parent.kwonlyargs, parent.kw_defaults):
-                if kw_default is node:
-                    return arg.arg
-        return None
+            ctx.report(node, kind=kind)

@@ -39,6 +39,17 @@ def keyword_is(call: ast.Call, name: str, value: object) -> bool:
     return keyword is not None and is_constant(keyword.value, value)
 
 
+WEB_APPS = frozenset({"flask.Flask", "quart.Quart", "sanic.Sanic"})
+
+
+def is_web_app(receiver: ast.expr, ctx: FileContext) -> bool:
+    """A web application object: made by ``Flask(...)``, or named like one (``app``, ``application``)."""
+    if ctx.constructor_name(receiver) in WEB_APPS:
+        return True
+    name = receiver.attr if isinstance(receiver, ast.Attribute) else getattr(receiver, "id", "")
+    return name in ("app", "application", "flask_app", "api", "server")
+
+
 def is_main_guard(node: ast.AST) -> bool:
     """``if __name__ == "__main__":``"""
     if not isinstance(node, ast.If) or not isinstance(node.test, ast.Compare):

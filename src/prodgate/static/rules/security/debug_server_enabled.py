@@ -6,9 +6,8 @@ from prodgate.core import cwe
 from prodgate.core.finding import Confidence, Severity
 from prodgate.core.rule import Example, Rule, RuleMeta
 from prodgate.static.context import FileContext
-from prodgate.static.rules.security._helpers import in_main_guard, keyword_is
+from prodgate.static.rules.security._helpers import in_main_guard, is_web_app, keyword_is
 
-APPS = frozenset({"flask.Flask", "quart.Quart", "sanic.Sanic"})
 RUN_SIMPLE = frozenset({"werkzeug.serving.run_simple", "werkzeug.run_simple"})
 
 
@@ -123,7 +122,7 @@ class DebugServerEnabled(Rule):
             return
         func = node.func
         if isinstance(func, ast.Attribute) and func.attr == "run":
-            if not keyword_is(node, "debug", True) or not self._is_app(func.value, ctx):
+            if not keyword_is(node, "debug", True) or not is_web_app(func.value, ctx):
                 return
         elif ctx.call_name(node) in RUN_SIMPLE:
             if not (keyword_is(node, "use_debugger", True) or keyword_is(node, "use_evalex", True)):
@@ -132,11 +131,3 @@ class DebugServerEnabled(Rule):
             return
         confidence = Confidence.LOW if in_main_guard(ctx) else None
         ctx.report(node, call=ast.unparse(func), confidence=confidence)
-
-    @staticmethod
-    def _is_app(receiver: ast.expr, ctx: FileContext) -> bool:
-        """A web application object: made by ``Flask(...)``, or named like one (``app``, ``application``)."""
-        if ctx.constructor_name(receiver) in APPS:
-            return True
-        name = receiver.attr if isinstance(receiver, ast.Attribute) else getattr(receiver, "id", "")
-        return name in ("app", "application", "flask_app", "api", "server")
