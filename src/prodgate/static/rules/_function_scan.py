@@ -19,6 +19,11 @@ MUTABLE_FACTORIES = frozenset({
     "dict", "list", "set", "collections.defaultdict", "collections.OrderedDict", "collections.deque",
     "collections.Counter",
 })
+# Verbs of route decorators that say which HTTP methods a handler serves (``@app.post``, ``@bp.route``).
+ROUTE_METHODS = frozenset({"route", "get", "post", "put", "patch", "delete", "api_route"})
+MUTATING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# Decorator names that say a handler checks its caller (``@login_required``, ``@jwt_required()``).
+AUTH_DECORATOR = re.compile(r"(?i)(login|auth|permission|token|jwt|admin|staff|role|scope|signed|verified)")
 ROUTE_DECORATORS = ("route", "get", "post", "put", "patch", "delete", "api_route", "websocket")
 CATALOG_SQL = re.compile(
     r"\b(?:sqlite_master|sqlite_schema|information_schema|pg_catalog|pg_\w+|sys\.\w+)\b"
@@ -176,6 +181,23 @@ def route_path(function: FunctionNode) -> str | None:
                 and isinstance(decorator.args[0], ast.Constant) and isinstance(decorator.args[0].value, str)):
             return decorator.args[0].value
     return None
+
+
+def route_of(decorator: ast.expr) -> tuple[str, set[str]] | None:
+    """``(path, methods)`` of a route decorator such as ``@app.post("/x")`` or ``@bp.route("/x", methods=[...])``."""
+    if not (isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute)):
+        return None
+    verb = decorator.func.attr
+    if verb not in ROUTE_METHODS or not decorator.args or not isinstance(decorator.args[0], ast.Constant):
+        return None
+    path = str(decorator.args[0].value)
+    if path and not path.startswith("/"):
+        return None  # a URL rule starts with "/" (or is empty under a prefix): `@mock.patch("builtins.input")` is not one
+    methods = {"GET"} if verb in ("route", "api_route") else {verb.upper()}
+    for keyword in decorator.keywords:
+        if keyword.arg == "methods" and isinstance(keyword.value, (ast.List, ast.Tuple, ast.Set)):
+            methods = {str(e.value).upper() for e in keyword.value.elts if isinstance(e, ast.Constant)}
+    return path, methods
 
 
 def is_task(ctx: FileContext, function: FunctionNode) -> bool:

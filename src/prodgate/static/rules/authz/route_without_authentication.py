@@ -7,31 +7,12 @@ from prodgate.core import cwe
 from prodgate.core.finding import Confidence, Severity
 from prodgate.core.rule import Example, Rule, RuleMeta
 from prodgate.static.context import FileContext
+from prodgate.static.rules._function_scan import AUTH_DECORATOR, MUTATING, route_of
 
-ROUTE_METHODS = frozenset({"route", "get", "post", "put", "patch", "delete", "api_route"})
-MUTATING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-AUTH_DECORATOR = re.compile(r"(?i)(login|auth|permission|token|jwt|admin|staff|role|scope|signed|verified)")
 AUTH_DEPENDENCY = re.compile(r"(?i)(current_user|authenticate|auth|token|login|verify|require)")
 PUBLIC_ROUTE = re.compile(
     r"(?i)(login|logout|sign[_-]?(in|up|out)|register|health|ready|live|ping|status|metrics|webhook|callback|"
     r"oauth|public|reset|forgot|verify|confirm|token|docs|openapi|static|favicon)")
-
-
-def _route(decorator: ast.expr) -> tuple[str, set[str]] | None:
-    """``(path, methods)`` of a route decorator such as ``@app.post("/x")`` or ``@bp.route("/x", methods=[...])``."""
-    if not (isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute)):
-        return None
-    verb = decorator.func.attr
-    if verb not in ROUTE_METHODS or not decorator.args or not isinstance(decorator.args[0], ast.Constant):
-        return None
-    path = str(decorator.args[0].value)
-    if path and not path.startswith("/"):
-        return None  # a URL rule starts with "/" (or is empty under a prefix): `@mock.patch("builtins.input")` is not one
-    methods = {"GET"} if verb in ("route", "api_route") else {verb.upper()}
-    for keyword in decorator.keywords:
-        if keyword.arg == "methods" and isinstance(keyword.value, (ast.List, ast.Tuple, ast.Set)):
-            methods = {str(e.value).upper() for e in keyword.value.elts if isinstance(e, ast.Constant)}
-    return path, methods
 
 
 class RouteWithoutAuthentication(Rule):
@@ -164,7 +145,7 @@ class RouteWithoutAuthentication(Rule):
     )
 
     def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> None:
-        found = [r for r in map(_route, node.decorator_list) if r]
+        found = [r for r in map(route_of, node.decorator_list) if r]
         if found:
             methods = set().union(*(m for _, m in found))
             ctx.state().setdefault("routes", []).append((node, found[0][0], methods, self._authenticated(node)))
@@ -184,7 +165,7 @@ class RouteWithoutAuthentication(Rule):
     @staticmethod
     def _authenticated(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
         for decorator in function.decorator_list:
-            if _route(decorator) is None and AUTH_DECORATOR.search(ast.unparse(decorator)):
+            if route_of(decorator) is None and AUTH_DECORATOR.search(ast.unparse(decorator)):
                 return True
         args = function.args
         for default in [*args.defaults, *args.kw_defaults]:
