@@ -101,7 +101,7 @@ def test_login_stores_the_id_read_from_the_database(tmp_path: Path) -> None:
 
         from flask import Flask, flash, redirect, request, session
 
-        app = Flask(__name__)
+        app = Flask(__name__)  # error: PG719
 
 
         @app.route("/login", methods=("POST",))
