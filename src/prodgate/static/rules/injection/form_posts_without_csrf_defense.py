@@ -8,6 +8,7 @@ from prodgate.core.finding import Confidence, Severity
 from prodgate.core.rule import Example, Rule, RuleMeta
 from prodgate.static.context import FileContext
 from prodgate.static.index import ProjectIndex
+from prodgate.static.rules._assignments import AssignmentVisits
 from prodgate.static.rules._function_scan import AUTH_DECORATOR, MUTATING, FunctionNode, route_of
 
 FACT = "flask-csrf"
@@ -48,7 +49,7 @@ def _within(module: str, package: str) -> bool:
     return not package or module == package or module.startswith(package + ".")
 
 
-class FormPostsWithoutCsrfDefense(Rule):
+class FormPostsWithoutCsrfDefense(AssignmentVisits, Rule):
     """
     ## What it does
     Finds a Flask application that logs users in through its cookie session
@@ -317,14 +318,6 @@ class FormPostsWithoutCsrfDefense(Rule):
                for key, value in zip(node.keys, node.values)):
             ctx.state()["defense"] = True
 
-    def visit_Assign(self, node: ast.Assign, ctx: FileContext) -> None:
-        for target in node.targets:
-            self._assignment(target, node.value, node, ctx)
-
-    def visit_AnnAssign(self, node: ast.AnnAssign, ctx: FileContext) -> None:
-        if node.value is not None:
-            self._assignment(node.target, node.value, node, ctx)
-
     def visit_Subscript(self, node: ast.Subscript, ctx: FileContext) -> None:
         if TOKEN_NAME.search(_key(node.slice)) and ctx.qualname(node.value) in TOKEN_SOURCES:
             ctx.state()["defense"] = True
@@ -370,7 +363,7 @@ class FormPostsWithoutCsrfDefense(Rule):
         if state.get("apps"):
             ctx.publish(FACT, f"{ctx.module}.apps", sorted(state["apps"]))
 
-    def _assignment(self, target: ast.expr, value: ast.expr, statement: ast.stmt, ctx: FileContext) -> None:
+    def assignment(self, target: ast.expr, value: ast.expr, statement: ast.stmt, ctx: FileContext) -> None:
         if isinstance(target, ast.Subscript):
             if ctx.qualname(target.value) == SESSION and IDENTITY_KEY.search(_key(target.slice)):
                 self._login(statement, ctx)

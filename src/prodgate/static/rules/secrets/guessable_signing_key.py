@@ -9,6 +9,7 @@ from prodgate.core.rule import Example, Rule, RuleMeta
 from prodgate.static.context import FileContext
 from prodgate.static.index import ProjectIndex
 from prodgate.static.nodes import name_of
+from prodgate.static.rules._assignments import AssignmentVisits
 from prodgate.static.rules.secrets._detect import literal_secret
 from prodgate.static.rules.security._helpers import (
     NON_PRODUCTION_PARTS,
@@ -123,7 +124,7 @@ def _overridden_safely(cls: ast.ClassDef, name: str, ctx: FileContext) -> bool:
     return False
 
 
-class GuessableSigningKey(Rule):
+class GuessableSigningKey(AssignmentVisits, Rule):
     """
     ## What it does
     Finds the signing key of a web framework or token library set to a string literal, directly
@@ -329,14 +330,6 @@ class GuessableSigningKey(Rule):
         ),
     )
 
-    def visit_Assign(self, node: ast.Assign, ctx: FileContext) -> None:
-        for target in node.targets:
-            self._assignment(target, node.value, node, ctx)
-
-    def visit_AnnAssign(self, node: ast.AnnAssign, ctx: FileContext) -> None:
-        if node.value is not None:
-            self._assignment(node.target, node.value, node, ctx)
-
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
         if ctx.is_test_file:
             return
@@ -373,7 +366,7 @@ class GuessableSigningKey(Rule):
         name, module = query
         return not set_safely_downstream(index, module, name)
 
-    def _assignment(self, target: ast.expr, value: ast.expr, statement: ast.stmt, ctx: FileContext) -> None:
+    def assignment(self, target: ast.expr, value: ast.expr, statement: ast.stmt, ctx: FileContext) -> None:
         if ctx.is_test_file:
             return
         if isinstance(target, ast.Attribute) and target.attr == "secret_key" and is_web_app(target.value, ctx):
