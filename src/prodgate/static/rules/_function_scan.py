@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 
 from prodgate.static.context import FileContext
+from prodgate.static.taint.spec import ROUTE_DECORATORS
 
 NESTED_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
@@ -20,11 +21,10 @@ MUTABLE_FACTORIES = frozenset({
     "collections.Counter",
 })
 # Verbs of route decorators that say which HTTP methods a handler serves (``@app.post``, ``@bp.route``).
-ROUTE_METHODS = frozenset({"route", "get", "post", "put", "patch", "delete", "api_route"})
+ROUTE_METHODS = frozenset(ROUTE_DECORATORS) - {"websocket"}
 MUTATING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # Decorator names that say a handler checks its caller (``@login_required``, ``@jwt_required()``).
 AUTH_DECORATOR = re.compile(r"(?i)(login|auth|permission|token|jwt|admin|staff|role|scope|signed|verified)")
-ROUTE_DECORATORS = ("route", "get", "post", "put", "patch", "delete", "api_route", "websocket")
 CATALOG_SQL = re.compile(
     r"\b(?:sqlite_master|sqlite_schema|information_schema|pg_catalog|pg_\w+|sys\.\w+)\b"
     r"|^\s*(?:pragma|show|describe)\b",

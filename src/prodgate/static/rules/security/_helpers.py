@@ -10,9 +10,9 @@ from prodgate.static.index import ProjectIndex
 from prodgate.static.names import resolve_relative
 from prodgate.static.nodes import name_of
 
-# Words in a name that say the value guards access: a token, a password, a key, a signature.
 # Hash constructors that take the algorithm's name as their first argument.
 GENERIC_HASH_CONSTRUCTORS = frozenset({"hashlib.new"})
+# Words in a name that say the value guards access: a token, a password, a key, a signature.
 SECRET_NAME = re.compile(
     r"^key$|(?:^|_)(?:token|password|passwd|pwd|secret|apikey|nonce|salt|otp|csrf|sessionid|session_id|signature|"
     r"hmac|auth|credential|credentials|pin|passphrase|(?:api|secret|private|signing|access|encryption|license|"
