@@ -4,7 +4,7 @@ import ast
 
 from prodgate.core import cwe
 from prodgate.core.finding import Confidence, Severity
-from prodgate.core.rule import Rule, RuleMeta
+from prodgate.core.rule import Example, Rule, RuleMeta
 from prodgate.static.context import FileContext
 from prodgate.static.rules.security._helpers import is_constant, keyword_is
 
@@ -65,6 +65,8 @@ class WildcardCorsWithCredentials(Rule):
     ## Known limitations
     Origin lists read from settings or the environment are trusted. A reflected origin is
     recognised only when the `Origin` request header is written back in the same function.
+    Test files are not checked: a test of the CORS middleware configures every combination on
+    purpose, and no browser of a user ever reaches it.
 
     ## References
     - https://developer.mozilla.org/en-US/docs/Web/HTTP/CORS#credentialed_requests_and_wildcards
@@ -159,9 +161,27 @@ class WildcardCorsWithCredentials(Rule):
             response.headers["Access-Control-Allow-Credentials"] = "true"
             return response
         """,
+        Example(
+            """
+            from starlette.applications import Starlette
+            from starlette.middleware import Middleware
+            from starlette.middleware.cors import CORSMiddleware
+            from starlette.testclient import TestClient
+
+            def test_credentialed_wildcard_echoes_the_origin():
+                app = Starlette(middleware=[
+                    Middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=True),
+                ])
+                response = TestClient(app).get("/", headers={"Origin": "https://example.org"})
+                assert response.headers["access-control-allow-origin"] == "https://example.org"
+            """,
+            path="tests/middleware/test_cors.py",
+        ),
     )
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
+        if ctx.is_test_file:
+            return
         name = ctx.call_name(node)
         if name in FLASK_CORS:
             if keyword_is(node, "supports_credentials", True) and not ctx.has_splat(node) and self._any_origin(node):
@@ -179,6 +199,8 @@ class WildcardCorsWithCredentials(Rule):
             ctx.report(middleware, what="`CORSMiddleware`")
 
     def visit_Module(self, node: ast.Module, ctx: FileContext) -> None:
+        if ctx.is_test_file:
+            return
         settings: dict[str, ast.Assign] = {}
         for statement in node.body:
             if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
@@ -194,6 +216,8 @@ class WildcardCorsWithCredentials(Rule):
                 ctx.report(allow_all, what=f"`{name}`")
 
     def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> None:
+        if ctx.is_test_file:
+            return
         state = ctx.state()
         if "mentions" not in state:
             state["mentions"] = "access-control-allow-credentials" in ctx.text.lower()
