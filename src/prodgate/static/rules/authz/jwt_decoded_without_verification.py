@@ -74,6 +74,15 @@ class JwtDecodedWithoutVerification(Rule):
             other = jwt.decode(token, key, **kwargs)
             return header, claims, other
         """,
+        """
+        import jwt
+
+        from app.core import security
+        from app.core.config import settings
+
+        def get_current_user(token):
+            return jwt.decode(token, settings.SECRET_KEY, algorithms=[security.ALGORITHM])
+        """,
     )
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
@@ -97,6 +106,6 @@ class JwtDecodedWithoutVerification(Rule):
         if algorithms is None:
             return "without pinning the accepted algorithms"
         accepted = algorithms.value.elts if isinstance(algorithms.value, (ast.List, ast.Tuple, ast.Set)) else []
-        if any(str(_constant(e)).lower() == "none" for e in accepted):
+        if any(isinstance(_constant(e), str) and str(_constant(e)).lower() == "none" for e in accepted):
             return "accepting the `none` algorithm"
         return None
