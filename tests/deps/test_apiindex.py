@@ -29,10 +29,30 @@ PACKAGE = {
         "def spread(**kwargs):\n    first(**kwargs)\n    second(**kwargs)\n"
     ),
     "lazy/__init__.py": "def __getattr__(name):\n    raise AttributeError(name)\n\nreal = 1\n",
+    "proxied/__init__.py": "",
+    "proxied/op.py": "from .operations import Operations\n\nOperations.install_proxy(globals(), locals())\n",
+    "proxied/operations.py": "class Operations:\n    @classmethod\n    def install_proxy(cls, namespace, local):\n        pass\n",
+    "aliased/__init__.py": "",
+    "aliased/_lazy.py": (
+        "import sys\n\n"
+        "def set_aliases(aliases):\n"
+        "    namespace = sys._getframe(1).f_globals\n"
+        "    namespace['__getattr__'] = lambda name: aliases[name]\n"
+    ),
+    "aliased/abc.py": "from ._lazy import set_aliases\n\nclass Current:\n    pass\n\nset_aliases({'Old': 'aliased.abc.Current'})\n",
+    "plain/__init__.py": (
+        "import logging\nfrom .helpers import configure\n\nconfigure()\nlog = logging.getLogger(__name__)\n\n"
+        "def __go(namespace):\n    configure()\n\n__go(locals())\n"
+    ),
+    "filled/__init__.py": "def __go(namespace):\n    namespace['extra'] = 1\n\n__go(locals())\n",
+    "plain/helpers.py": "def configure():\n    pass\n",
     "meta/__init__.py": "class Registry(type):\n    pass\n\nclass Model(metaclass=Registry):\n    pass\n",
     "native/__init__.py": "from ._speedups import *\n",
     "native/_speedups.cpython-311-x86_64-linux-gnu.so": "",
 }
+
+
+TOP_LEVEL = frozenset(name.split("/", 1)[0] for name in PACKAGE)
 
 
 @pytest.fixture
@@ -46,7 +66,7 @@ def site(tmp_path: Path) -> Path:
 
 
 def index(site: Path, cache: Path | None = None) -> ApiIndex:
-    return ApiIndex((str(site),), lambda top: f"{top}-1.0" if top in {"acme", "lazy", "meta", "native"} else None,
+    return ApiIndex((str(site),), lambda top: f"{top}-1.0" if top in TOP_LEVEL else None,
                     cache)
 
 
@@ -71,6 +91,12 @@ def answer(api: ApiIndex, path: str) -> str:
     ("acme.nosuchmodule", "missing"),
     ("lazy.real", "exists"),
     ("lazy.anything", "unknown"),
+    ("proxied.op.alter_column", "unknown"),  # filled by the call that is handed globals()
+    ("aliased.abc.Current", "exists"),
+    ("aliased.abc.Old", "unknown"),  # added through the caller's frame by set_aliases
+    ("plain.configure", "exists"),
+    ("plain.missing", "missing"),  # calls on import that do not touch the caller leave it provable
+    ("filled.extra", "unknown"),  # its own function writes into the namespace it is handed
     ("meta.Model.objects", "unknown"),
     ("native.fast", "unknown"),
     ("acme.connect.attribute", "unknown"),

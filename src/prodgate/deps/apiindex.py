@@ -28,10 +28,14 @@ from prodgate.deps.installed import EXTENSION_SUFFIXES
 from prodgate.static.names import import_bindings, resolve_relative
 
 Record = dict[str, Any]
-FORMAT = 3  # bump when records change shape: old cache files are then ignored
+FORMAT = 4  # bump when records change shape: old cache files are then ignored
 MAX_DEPTH = 12
 DYNAMIC_MARKERS = ("globals()[", "globals().update", "sys.modules[__name__]", "vars()[", "setattr(sys.modules",
                    "__getattr__ =", "lazy.attach", "lazy_loader")
+# What a function that writes into its caller's module reads: ``sys._getframe(1).f_globals``.
+FRAME_MARKERS = ("f_globals", "f_locals")
+NAMESPACE_BUILTINS = frozenset({"globals", "locals", "vars"})
+NAMESPACE_WRITERS = frozenset({"update", "setdefault", "__setitem__", "pop", "clear"})
 SAFE_DECORATORS = frozenset({"staticmethod", "classmethod", "property", "cached_property", "abstractmethod",
                              "overload", "override", "final", "deprecated", "no_type_check", "setter",
                              "abstractproperty", "getter", "deleter"})
@@ -105,7 +109,8 @@ class _Flattener:
                 continue
             members[name] = None
             self._object(f"{self.module}.{name}", member)
-        dynamic = "__getattr__" in members or any(marker in code for marker in DYNAMIC_MARKERS)
+        dynamic = ("__getattr__" in members or any(marker in code for marker in DYNAMIC_MARKERS)
+                   or _hands_out_namespace(self.tree))
         for name, alias in members.items():
             path = f"{self.module}.{name}"
             if alias is not None:
@@ -113,8 +118,30 @@ class _Flattener:
             else:
                 self.records.setdefault(path, {"k": "attr"})
         self.records[self.module] = {"k": "module", "members": sorted(members), "dyn": dynamic,
-                                     "wild": wildcards, "pkg": self.is_package}
+                                     "wild": wildcards, "pkg": self.is_package,
+                                     "calls": sorted(self._imported_calls()),
+                                     "frames": any(marker in code for marker in FRAME_MARKERS)}
         return self.records
+
+    def _imported_calls(self) -> set[str]:
+        """Functions of its own package the module calls while it is imported (outside functions and
+        classes): a package may fill its modules that way, another library's function does not."""
+        called = set()
+        package = self.module.split(".", 1)[0]
+        todo: list[ast.AST] = list(self.tree.body)
+        while todo:
+            node = todo.pop()
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+                continue
+            if isinstance(node, ast.Call):
+                head = node.func
+                while isinstance(head, ast.Attribute):
+                    head = head.value
+                target = self._qualify(node.func)
+                if isinstance(head, ast.Name) and head.id in self.scope and target and target.split(".", 1)[0] == package:
+                    called.add(target)
+            todo.extend(ast.iter_child_nodes(node))
+        return called
 
     def _object(self, path: str, obj: Any) -> None:
         if obj.is_alias:
@@ -234,6 +261,35 @@ class _Flattener:
             constructor = self._callee(value.func, {}, path)
             return f"{constructor}.{func.attr}" if constructor else None
         return None
+
+
+def _hands_out_namespace(tree: ast.Module) -> bool:
+    """Whether the module passes its own namespace (``globals()``, ``locals()``) to a call that may
+    fill it: anything imported (``Operations.install_proxy(globals())``), or a function of the
+    module that writes into its parameters (``__go(locals())`` that only reads them does not)."""
+    local = {node.name: node for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and any(
+                isinstance(arg, ast.Call) and isinstance(arg.func, ast.Name) and arg.func.id in NAMESPACE_BUILTINS
+                and not arg.args for arg in node.args):
+            callee = local.get(node.func.id) if isinstance(node.func, ast.Name) else None
+            if callee is None or _writes_into_parameters(callee):
+                return True
+    return False
+
+
+def _writes_into_parameters(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    parameters = {a.arg for a in (*function.args.posonlyargs, *function.args.args, *function.args.kwonlyargs)}
+    for node in ast.walk(function):
+        written = None
+        if isinstance(node, ast.Subscript) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            written = node.value
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+              and node.func.attr in NAMESPACE_WRITERS):
+            written = node.func.value
+        if isinstance(written, ast.Name) and written.id in parameters:
+            return True
+    return False
 
 
 def _module_level_defs(tree: ast.Module) -> Iterator[str]:
@@ -421,9 +477,23 @@ class ApiIndex:
             exported = self._module_member({**target, "dyn": False}, target.get("path", source), name, depth + 1)
             if exported is not None:
                 return exported
-        if record["dyn"]:
+        if record["dyn"] or self._filled_by_callee(record, depth):
             raise Unknown(f"{path}.{name}")
         return None
+
+    def _filled_by_callee(self, record: Record, depth: int) -> bool:
+        """Whether a function the module calls on import reaches into its caller's frame (and may add names)."""
+        for called in record.get("calls", ()):
+            try:
+                function = self.resolve(called, depth + 1)
+            except Unknown:
+                continue
+            if function is None or function.get("k") != "function":
+                continue
+            home = self.module(str(function.get("path", called)).rsplit(".", 1)[0])
+            if home is not None and home.get("frames"):
+                return True
+        return False
 
     def _submodule(self, path: str, name: str) -> Record:
         found = self.module(f"{path}.{name}")
