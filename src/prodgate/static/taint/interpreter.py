@@ -119,6 +119,28 @@ def _is_route(decorators: list[str]) -> bool:
     return any(d.rsplit(".", 1)[-1] in spec.ROUTE_DECORATORS and "." in d for d in decorators)
 
 
+def _returns_json(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> bool:
+    """Every route decorator of the handler is a FastAPI app's or router's with a JSON response class.
+
+    A receiver the file does not construct (a router imported from another module) counts as
+    FastAPI's when the module imports FastAPI and no framework that sends returned text as HTML."""
+    routes = [d for d in node.decorator_list if isinstance(d, ast.Call) and isinstance(d.func, ast.Attribute)
+              and d.func.attr in spec.ROUTE_DECORATORS]
+    for decorator in routes:
+        assert isinstance(decorator.func, ast.Attribute)
+        receiver = ctx.constructor_name(decorator.func.value)
+        if receiver is None:
+            roots = ctx.imported_roots
+            if "fastapi" not in roots or roots & spec.TEXT_ROUTING_FRAMEWORKS:
+                return False
+        elif receiver not in spec.JSON_ROUTERS:
+            return False
+        response_class = ctx.keyword(decorator, "response_class")
+        if response_class is not None and ctx.qualname(response_class.value) not in spec.JSON_RESPONSE_CLASSES:
+            return False
+    return bool(routes)
+
+
 class Interpreter:
     """Interprets one function (or a module body) once; summaries of callees are shared via ``cache``."""
 
@@ -130,6 +152,7 @@ class Interpreter:
         self.result = FunctionTaint()
         self.budget = MAX_STATEMENTS
         self.is_route = False
+        self.returns_json = False
         self.route_path: str | None = None
         self._is_method = False
         self.exits: list[tuple[list[Env], list[Env]]] = []  # per enclosing loop: (break, continue) envs
@@ -157,6 +180,7 @@ class Interpreter:
         decorators = self.ctx.decorators(node)
         self.is_route = _is_route(decorators)
         self.route_path = _static_route(node) if self.is_route else None
+        self.returns_json = self.is_route and _returns_json(node, self.ctx)
         is_task = any(d.endswith(spec.TASK_DECORATORS) for d in decorators)
         args = [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs]
         is_lambda = node.name in spec.LAMBDA_HANDLER_NAMES and len(args) == 2 and args[0].arg == "event"
@@ -164,11 +188,15 @@ class Interpreter:
         self._is_method = bool(args) and args[0].arg == "self"
         env: Env = {}
         typed = _typed_route_parameters(node) if self.is_route else set()
+        defaults = dict(zip(reversed([*node.args.posonlyargs, *node.args.args]), reversed(node.args.defaults)))
+        defaults.update((a, d) for a, d in zip(node.args.kwonlyargs, node.args.kw_defaults) if d is not None)
         for index, arg in enumerate(args):
             origin = Origin("param", arg.arg, arg.lineno, arg.col_offset + 1, index)
             value = Value(frozenset({origin}))
             converted = arg.arg in typed or self._annotated(arg.annotation, spec.TYPED_ANNOTATIONS, spec.TYPED_ANNOTATIONS)
-            if self._annotated(arg.annotation, spec.REQUEST_TYPES, spec.REQUEST_TYPE_NAMES) or (index == 0 and is_view):
+            if self.is_route and self._injected(arg.annotation, defaults.get(arg)):
+                pass  # the application's own object (a database session, the logged-in user)
+            elif self._annotated(arg.annotation, spec.REQUEST_TYPES, spec.REQUEST_TYPE_NAMES) or (index == 0 and is_view):
                 value = replace(value, kind="request")
             elif not converted and ((self.is_route and arg.arg not in ("self", "cls"))
                                     or (is_task and arg.arg not in ("self", "cls")) or (is_lambda and index == 0)):
@@ -182,6 +210,18 @@ class Interpreter:
             if extra is not None:
                 env[extra.arg] = CLEAN
         return env
+
+    def _injected(self, annotation: ast.expr | None, default: ast.expr | None) -> bool:
+        """``= Depends(...)``, ``Annotated[T, Depends(...)]``, or a type alias of this module bound to one."""
+        if isinstance(default, ast.Call) and self.ctx.qualname(default.func) in spec.INJECTORS:
+            return True
+        if isinstance(annotation, ast.Name):
+            annotation = _module_alias(self.ctx.tree, annotation.id)
+        if not (isinstance(annotation, ast.Subscript) and self.ctx.qualname(annotation.value) in spec.ANNOTATED
+                and isinstance(annotation.slice, ast.Tuple)):
+            return False
+        return any(isinstance(meta, ast.Call) and self.ctx.qualname(meta.func) in spec.INJECTORS
+                   for meta in annotation.slice.elts[1:])
 
     def _annotated(self, annotation: ast.expr | None, qualnames: frozenset[str], names: frozenset[str]) -> bool:
         """The annotation names one of ``qualnames`` through the imports, or, unresolved, ends in one of ``names``."""
@@ -247,7 +287,8 @@ class Interpreter:
     def _stmt_Return(self, node: ast.Return, env: Env) -> None:
         value = CLEAN if node.value is None else self._expr(node.value, env)
         body = _body(value)
-        if self.is_route and body.tainted_for("xss") and _is_text(body) and not _is_json(node.value, body):
+        if (self.is_route and not self.returns_json and body.tainted_for("xss") and _is_text(body)
+                and not _is_json(node.value, body)):
             self._hit("xss", node, body, "response body")
         self.result.returned = join(self.result.returned, value) if self.result.returned is not CLEAN else value
         return None
@@ -1269,6 +1310,19 @@ def _query_injection(query: Value) -> Value | None:
     if query.items is not None:
         return next((found for item in query.items if (found := _query_injection(item)) is not None), None)
     return query if query.tainted_for("nosql") else None
+
+
+def _module_alias(tree: ast.Module, name: str) -> ast.expr | None:
+    """What a module-level ``name = ...`` (or ``type name = ...``) of ``tree`` binds, when bound once."""
+    bound = []
+    for statement in tree.body:
+        fields = dict(ast.iter_fields(statement))  # ``ast.TypeAlias`` exists from Python 3.12 on
+        targets = fields.get("targets") or [fields.get("target") or fields.get("name")]
+        value = fields.get("value")
+        if isinstance(statement, ast.stmt) and isinstance(value, ast.expr) and any(
+                isinstance(t, ast.Name) and t.id == name for t in targets):
+            bound.append(value)
+    return bound[0] if len(bound) == 1 else None
 
 
 def _is_json(returned: ast.expr | None, body: Value) -> bool:

@@ -111,6 +111,8 @@ LIMITED_SOURCES: dict[str, frozenset[str]] = {
 def reaches(source: str, sink: str) -> bool:
     """Whether input from ``source`` is reported when it reaches a sink of kind ``sink``."""
     return sink in LIMITED_SOURCES.get(source, ALL_SINKS)
+
+
 # Parameters of handler functions that carry untrusted payloads, by decorator (qualified name suffix).
 TASK_DECORATORS = ("task", "shared_task", "celery.task", "dramatiq.actor", "rq.job")
 ROUTE_DECORATORS = ("route", "get", "post", "put", "patch", "delete", "api_route", "websocket")
@@ -128,6 +130,19 @@ REQUEST_TYPES = frozenset({
     "sanic.Request", "sanic.request.Request", "litestar.Request", "tornado.httputil.HTTPServerRequest",
 })
 REQUEST_TYPE_NAMES = frozenset({"Request", "HttpRequest"})
+# FastAPI serialises what a route returns as JSON unless the route names another response class;
+# the web frameworks below take a returned string as the HTML body instead. A parameter whose
+# default or `Annotated[...]` metadata is `Depends(...)` is injected by the application, not read
+# from the request.
+JSON_ROUTERS = frozenset({"fastapi.FastAPI", "fastapi.APIRouter", "fastapi.applications.FastAPI",
+                          "fastapi.routing.APIRouter"})
+JSON_RESPONSE_CLASSES = frozenset({
+    "fastapi.responses.JSONResponse", "fastapi.responses.ORJSONResponse", "fastapi.responses.UJSONResponse",
+    "starlette.responses.JSONResponse",
+})
+TEXT_ROUTING_FRAMEWORKS = frozenset({"flask", "quart", "sanic", "bottle", "django", "aiohttp", "tornado"})
+INJECTORS = frozenset({"fastapi.Depends", "fastapi.Security", "fastapi.params.Depends", "fastapi.params.Security"})
+ANNOTATED = frozenset({"typing.Annotated", "typing_extensions.Annotated"})
 # Route converters (werkzeug `<int:id>`, Starlette `{id:int}`) and parameter annotations that leave
 # a handler's argument a number or a UUID, which carries no markup, quote or path.
 TYPED_CONVERTERS = frozenset({"int", "float", "uuid"})

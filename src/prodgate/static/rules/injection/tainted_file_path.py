@@ -29,8 +29,12 @@ class TaintedFilePath(TaintRule):
     return path.read_text()
     ```
     Or `werkzeug.utils.secure_filename`, or `flask.send_from_directory`.
-    ```python
-    ```
+
+    ## Known limitations
+    A FastAPI parameter is the application's own object, not request data, when its default or
+    its `Annotated[...]` metadata is `Depends(...)`, inline or through a type alias of the same
+    module; an alias imported from another module (`SessionDep` from `app.api.deps`) is not
+    followed, so such a parameter still counts as request data.
     """
 
     meta = RuleMeta(
@@ -57,6 +61,18 @@ class TaintedFilePath(TaintRule):
             with open(os.path.join(REPORTS, name)) as handle:  # error: PG708
                 return handle.read()
         """,
+        """
+        import os
+
+        from fastapi import APIRouter
+
+        router = APIRouter()
+
+        @router.get("/reports/{name}")
+        def named_report(name: str):
+            with open(os.path.join("/srv/reports", name)) as handle:  # error: PG708
+                return {"rows": handle.read().splitlines()}
+        """,
     )
     clean = (
         """
@@ -76,5 +92,26 @@ class TaintedFilePath(TaintRule):
             name = secure_filename(request.files["file"].filename)
             with open(os.path.join("/srv/uploads", name), "wb") as handle:
                 handle.write(b"")
+        """,
+        """
+        import os
+        from typing import Annotated
+
+        from fastapi import APIRouter, Depends
+
+        from app.config import Settings, get_settings
+
+        router = APIRouter()
+        SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+        @router.get("/reports/latest")
+        def latest_report(settings: SettingsDep):
+            with open(os.path.join(settings.report_dir, "latest.csv")) as handle:
+                return {"rows": handle.read().splitlines()}
+
+        @router.get("/reports/archive")
+        def archived_report(settings: Settings = Depends(get_settings)):
+            with open(os.path.join(settings.report_dir, "archive.csv")) as handle:
+                return {"rows": handle.read().splitlines()}
         """,
     )

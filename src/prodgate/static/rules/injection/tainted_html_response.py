@@ -27,7 +27,9 @@ class TaintedHtmlResponse(TaintRule):
     ```
     Autoescaping templates, or `markupsafe.escape` for hand-built HTML. A dict or list a view
     returns is sent as JSON, and a route variable converted to a number (`<int:page>`) carries no
-    markup: neither is reported.
+    markup: neither is reported. A FastAPI route sends what it returns as JSON unless it names
+    another `response_class` (`HTMLResponse`), and its `Depends(...)` parameters (the database
+    session, the logged-in user) are the application's objects, not request data.
 
     ## Known limitations
     Test files are not checked (as for every taint rule): the views a test suite defines echo
@@ -58,6 +60,16 @@ class TaintedHtmlResponse(TaintRule):
             html = f"<h1>Results for {query}</h1>"
             return html  # error: PG710
         """,
+        """
+        from fastapi import APIRouter
+        from fastapi.responses import HTMLResponse
+
+        router = APIRouter(prefix="/pages")
+
+        @router.get("/greeting", response_class=HTMLResponse)
+        def greeting(name: str):
+            return f"<h1>Hello {name}</h1>"  # error: PG710
+        """,
     )
     clean = (
         """
@@ -82,6 +94,28 @@ class TaintedHtmlResponse(TaintRule):
         @app.route("/api/search")
         def api_search():
             return {"query": request.args.get("q", "")}
+        """,
+        """
+        from typing import Annotated
+
+        from fastapi import APIRouter, Depends
+        from sqlmodel import Session
+
+        from app.core.db import get_db, get_current_user
+        from app.models import User
+
+        router = APIRouter(prefix="/users")
+        SessionDep = Annotated[Session, Depends(get_db)]
+
+        @router.get("/search")
+        def search(q: str):
+            return f"<h1>Results for {q}</h1>"
+
+        @router.get("/{user_id}")
+        def read_user(user_id: str, session: SessionDep, viewer: User = Depends(get_current_user)):
+            if not viewer.is_superuser:
+                return viewer
+            return session.get(User, user_id)
         """,
         Example(
             """
