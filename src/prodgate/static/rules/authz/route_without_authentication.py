@@ -12,7 +12,7 @@ from prodgate.static.rules._function_scan import AUTH_DECORATOR, MUTATING, route
 AUTH_DEPENDENCY = re.compile(r"(?i)(current_user|authenticate|auth|token|login|verify|require)")
 PUBLIC_ROUTE = re.compile(
     r"(?i)(login|logout|sign[_-]?(in|up|out)|register|health|ready|live|ping|status|metrics|webhook|callback|"
-    r"oauth|public|reset|forgot|verify|confirm|token|docs|openapi|static|favicon)")
+    r"oauth|public|reset|forgot|recover|verify|confirm|token|docs|openapi|static|favicon)")
 
 
 class RouteWithoutAuthentication(Rule):
@@ -21,8 +21,10 @@ class RouteWithoutAuthentication(Rule):
     Finds web routes that change data (POST, PUT, PATCH, DELETE) with no authentication
     decorator or dependency, in a module where sibling routes do require one
     (`@login_required`, `@jwt_required`, `Depends(get_current_user)`...). Routes whose path or
-    name says they are public by design (login, signup, health, webhooks, password reset)
-    are not reported.
+    name says they are public by design (login, signup, health, webhooks, password reset or
+    recovery) are not reported. FastAPI dependencies count where they are declared: on the
+    parameters, in the route's `dependencies=[...]`, or in the `dependencies` of the router or
+    application the module creates.
 
     ## Why is this bad
     When most handlers check the caller and one does not, the one that does not is usually an
@@ -138,6 +140,20 @@ class RouteWithoutAuthentication(Rule):
         def login():
             return {}
 
+        @router.post("/password-recovery/{email}")
+        def recover_password(email: str):
+            return {}
+
+        @router.post("/users/{user_id}/impersonate", dependencies=[Depends(get_current_user)])
+        def impersonate(user_id: int):
+            return {}
+
+        admin = APIRouter(prefix="/admin", dependencies=[Depends(get_current_user)])
+
+        @admin.post("/purge")
+        def purge():
+            return {}
+
         @router.post("/webhooks/stripe")
         def stripe_webhook():
             return {}
@@ -148,7 +164,7 @@ class RouteWithoutAuthentication(Rule):
         found = [r for r in map(route_of, node.decorator_list) if r]
         if found:
             methods = set().union(*(m for _, m in found))
-            ctx.state().setdefault("routes", []).append((node, found[0][0], methods, self._authenticated(node)))
+            ctx.state().setdefault("routes", []).append((node, found[0][0], methods, self._authenticated(node, ctx)))
 
     visit_AsyncFunctionDef = visit_FunctionDef
 
@@ -163,9 +179,13 @@ class RouteWithoutAuthentication(Rule):
                 ctx.report_span(function.lineno, column, function.lineno, column + 4 + len(function.name), route=path)
 
     @staticmethod
-    def _authenticated(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    def _authenticated(function: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> bool:
         for decorator in function.decorator_list:
-            if route_of(decorator) is None and AUTH_DECORATOR.search(ast.unparse(decorator)):
+            if route_of(decorator) is None:
+                if AUTH_DECORATOR.search(ast.unparse(decorator)):
+                    return True
+            elif isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute) and any(
+                    _auth_dependencies(call) for call in (decorator, ctx.constructor(decorator.func.value)) if call):
                 return True
         args = function.args
         for default in [*args.defaults, *args.kw_defaults]:
@@ -173,3 +193,9 @@ class RouteWithoutAuthentication(Rule):
                 return True
         return any(a.annotation is not None and AUTH_DEPENDENCY.search(ast.unparse(a.annotation))
                    for a in [*args.args, *args.kwonlyargs])
+
+
+def _auth_dependencies(call: ast.Call) -> bool:
+    """A route decorator or a router/app constructor declares an authenticating ``dependencies=[...]``."""
+    dependencies = FileContext.keyword(call, "dependencies")
+    return dependencies is not None and bool(AUTH_DEPENDENCY.search(ast.unparse(dependencies.value)))
