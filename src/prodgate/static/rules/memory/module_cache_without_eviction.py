@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Iterator
 
 from prodgate.core import cwe
 from prodgate.core.finding import Confidence, Severity
@@ -49,7 +50,8 @@ class ModuleCacheWithoutEviction(Rule):
     ## Known limitations
     The dict is recognised by its name and the key by the names it is built from (`*_id`,
     `email`, `token`, `url`, `date`, ...): caches keyed by code-defined values (class names,
-    file names, patterns) are bounded in practice and not reported, and a data key with
+    file names, patterns, object identities such as `id(func)`) are bounded in practice and not
+    reported, and a data key with
     another name is missed. Eviction anywhere in the module counts. Constructors (`__init__`) are skipped: they run once per configured
     object, which is how registries of named backends fill their slots. Test files, management commands and scripts are not checked.
     """
@@ -111,24 +113,35 @@ class ModuleCacheWithoutEviction(Rule):
 
         def forget(token):
             del _settings_cache[token]
+
+        _endpoint_context_cache = {}
+
+        def endpoint_context(func):
+            func_id = id(func)
+            if func_id in _endpoint_context_cache:
+                return _endpoint_context_cache[func_id]
+            _endpoint_context_cache[func_id] = context = {"name": func.__name__}
+            return context
         """,
     )
 
     def visit_Assign(self, node: ast.Assign, ctx: FileContext) -> None:
         for target in node.targets:
-            if isinstance(target, ast.Subscript) and _is_data_key(target.slice):
-                self._check(node, target.value, ctx)
+            if isinstance(target, ast.Subscript):
+                self._check(node, target.value, target.slice, ctx)
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
         func = node.func
-        if isinstance(func, ast.Attribute) and func.attr == "setdefault" and node.args and _is_data_key(node.args[0]):
-            self._check(node, func.value, ctx)
+        if isinstance(func, ast.Attribute) and func.attr == "setdefault" and node.args:
+            self._check(node, func.value, node.args[0], ctx)
 
-    def _check(self, node: ast.AST, collection: ast.expr, ctx: FileContext) -> None:
+    def _check(self, node: ast.AST, collection: ast.expr, key: ast.expr, ctx: FileContext) -> None:
         if not (isinstance(collection, ast.Name) and CACHE_NAME.search(collection.id)):
             return
         function = ctx.function()
         if function is None or function.name in CONSTRUCTORS or ctx.is_test_file or is_command_line_code(ctx):
+            return
+        if not any(DATA_KEY.search(name) for name in _key_names(key, _identities(function))):
             return
         name = is_module_name(ctx, collection, function)
         if name is not None and name not in self._bounded(ctx):
@@ -156,7 +169,29 @@ class ModuleCacheWithoutEviction(Rule):
         return state["bounded"]
 
 
-def _is_data_key(key: ast.expr) -> bool:
-    """A key built from per-request data (``customer_id``, ``token``, ``(user_id, day)``)."""
-    names = [n.id if isinstance(n, ast.Name) else n.attr for n in ast.walk(key) if isinstance(n, (ast.Name, ast.Attribute))]
-    return any(DATA_KEY.search(name) for name in names)
+def _key_names(key: ast.AST, identities: frozenset[str]) -> Iterator[str]:
+    """Names a key is built from (``customer_id``, ``(user_id, day)``), leaving out object identities
+    (``id(func)``, or a local assigned from one): those count live objects, not requests."""
+    if _is_identity(key) or (isinstance(key, ast.Name) and key.id in identities):
+        return
+    if isinstance(key, ast.Name):
+        yield key.id
+    elif isinstance(key, ast.Attribute):
+        yield key.attr
+    for child in ast.iter_child_nodes(key):
+        yield from _key_names(child, identities)
+
+
+def _is_identity(node: ast.AST) -> bool:
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "id"
+
+
+def _identities(function: ast.FunctionDef | ast.AsyncFunctionDef) -> frozenset[str]:
+    """Locals of ``function`` assigned only from ``id(...)``."""
+    assigned: dict[str, bool] = {}
+    for node in ast.walk(function):
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    assigned[target.id] = assigned.get(target.id, True) and _is_identity(node.value)
+    return frozenset(name for name, identity in assigned.items() if identity)
