@@ -120,20 +120,20 @@ def _is_route(decorators: list[str]) -> bool:
 
 
 def _returns_json(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> bool:
-    """Every route decorator of the handler is a FastAPI app's or router's with a JSON response class.
+    """Every route decorator of the handler belongs to FastAPI and keeps the JSON response class.
 
-    A receiver the file does not construct (a router imported from another module) counts as
-    FastAPI's when the module imports FastAPI and no framework that sends returned text as HTML."""
+    A receiver the file does not construct as a FastAPI app or router (one imported from another
+    module, a project's own ``APIRouter`` subclass) counts as FastAPI's when the module imports
+    FastAPI and no framework that sends returned text as HTML, or when the decorator names the
+    ``response_model`` the return value is validated and serialised with."""
     routes = [d for d in node.decorator_list if isinstance(d, ast.Call) and isinstance(d.func, ast.Attribute)
               and d.func.attr in spec.ROUTE_DECORATORS]
+    roots = ctx.imported_roots
+    fastapi_module = "fastapi" in roots and not roots & spec.TEXT_ROUTING_FRAMEWORKS
     for decorator in routes:
         assert isinstance(decorator.func, ast.Attribute)
-        receiver = ctx.constructor_name(decorator.func.value)
-        if receiver is None:
-            roots = ctx.imported_roots
-            if "fastapi" not in roots or roots & spec.TEXT_ROUTING_FRAMEWORKS:
-                return False
-        elif receiver not in spec.JSON_ROUTERS:
+        if (not fastapi_module and ctx.keyword(decorator, "response_model") is None
+                and ctx.constructor_name(decorator.func.value) not in spec.JSON_ROUTERS):
             return False
         response_class = ctx.keyword(decorator, "response_class")
         if response_class is not None and ctx.qualname(response_class.value) not in spec.JSON_RESPONSE_CLASSES:
@@ -227,6 +227,9 @@ class Interpreter:
         """The annotation names one of ``qualnames`` through the imports, or, unresolved, ends in one of ``names``."""
         if annotation is None:
             return False
+        if (isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr)
+                and isinstance(annotation.right, ast.Constant) and annotation.right.value is None):
+            annotation = annotation.left  # ``UUID4 | None``: absent, or of the type
         qualname = self.ctx.qualname(annotation)
         if qualname is not None:
             return qualname in qualnames

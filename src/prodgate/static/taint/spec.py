@@ -146,7 +146,11 @@ ANNOTATED = frozenset({"typing.Annotated", "typing_extensions.Annotated"})
 # Route converters (werkzeug `<int:id>`, Starlette `{id:int}`) and parameter annotations that leave
 # a handler's argument a number or a UUID, which carries no markup, quote or path.
 TYPED_CONVERTERS = frozenset({"int", "float", "uuid"})
-TYPED_ANNOTATIONS = frozenset({"int", "float", "bool", "uuid.UUID", "decimal.Decimal"})
+TYPED_ANNOTATIONS = frozenset({
+    "int", "float", "bool", "uuid.UUID", "decimal.Decimal", "datetime.date", "datetime.datetime",
+    "pydantic.UUID1", "pydantic.UUID3", "pydantic.UUID4", "pydantic.UUID5", "pydantic.types.UUID4",
+    "pydantic.PositiveInt", "pydantic.NonNegativeInt", "pydantic.StrictInt", "pydantic.StrictBool",
+})
 
 # Calls that make data safe for some sinks.
 CONVERSIONS = frozenset({"int", "float", "bool", "complex", "len", "uuid.UUID", "decimal.Decimal", "ord",

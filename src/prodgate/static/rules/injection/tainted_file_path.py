@@ -95,9 +95,11 @@ class TaintedFilePath(TaintRule):
         """,
         """
         import os
+        import shutil
         from typing import Annotated
 
         from fastapi import APIRouter, Depends
+        from pydantic import UUID4
 
         from app.config import Settings, get_settings
 
@@ -113,5 +115,9 @@ class TaintedFilePath(TaintRule):
         def archived_report(settings: Settings = Depends(get_settings)):
             with open(os.path.join(settings.report_dir, "archive.csv")) as handle:
                 return {"rows": handle.read().splitlines()}
+
+        @router.delete("/reports/{report_id}")
+        def delete_report(report_id: UUID4 | None = None):
+            shutil.rmtree(os.path.join("/srv/reports", str(report_id)))
         """,
     )

@@ -117,6 +117,16 @@ class TaintedHtmlResponse(TaintRule):
                 return viewer
             return session.get(User, user_id)
         """,
+        """
+        from app.routes.routers import UserAPIRouter
+        from app.schema import CommentOut
+
+        router = UserAPIRouter()
+
+        @router.get("/{slug}/comments", response_model=list[CommentOut])
+        async def get_recipe_comments(slug: str):
+            return f"comments of {slug}"
+        """,
         Example(
             """
             from flask import Flask, request
