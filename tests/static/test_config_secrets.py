@@ -12,6 +12,7 @@ from prodgate.static.config_secrets import (
     analyse_config_file,
     entries,
     is_template,
+    is_translation_catalog,
     with_config_files,
 )
 from prodgate.static.context import RuleSettings
@@ -91,6 +92,19 @@ def test_templates_report_only_provider_keys() -> None:
         == [True, True, True, False, False, False]
     assert secret_kind("client_secret", "a8Fj2kQ9zLp4Wm7R", template=True) is None
     assert secret_kind("STRIPE_KEY", STRIPE, template=True) == "a Stripe Access Key"
+
+
+def test_translation_catalogs_report_only_provider_keys(tmp_path: Path) -> None:
+    assert [is_translation_catalog(p) for p in ("frontend/lang/messages/de-DE.json", "locales/en.yaml", "pt_BR.json",
+                                                "app/i18n/fr.toml", "config/dev.yaml", "api.json", ".env")] \
+        == [True, True, True, True, False, False, False]
+    catalog = ('{"user": {"password": "Wachtwoord", "api-token": "API-Token", "token-name": "Tokennaam"},\n'
+               f' "leaked": "{STRIPE}"}}\n')
+    result = analyse_config_file(SourceFile(tmp_path / "lang/nl-NL.json", "lang/nl-NL.json"), catalog.encode(), PLAN)
+    assert [f.line for f in result.findings] == [2]
+    settings = analyse_config_file(SourceFile(tmp_path / "config/app.json", "config/app.json"),
+                                   b'{"password": "Wachtwoord7x!"}\n', PLAN)
+    assert [f.line for f in settings.findings] == [1]
 
 
 def test_discovery_honours_gitignore_excludes_locks_and_size(tmp_path: Path) -> None:

@@ -38,6 +38,9 @@ LOCK_FILES = ("*.lock", "*-lock.json", "*-lock.yaml", "*.lock.json", "npm-shrink
 MAX_SIZE = 1_000_000
 # Files that hold placeholders by convention: only provider key formats are reported in them.
 TEMPLATE_MARKERS = ("example", "sample", "template", "dist", "tmpl", "default", "defaults")
+# Translation catalogs: one language's interface text per file (``lang/de-DE.json``, ``locales/en.yaml``).
+CATALOG_DIRECTORIES = frozenset({"locale", "locales", "i18n", "l10n", "lang", "langs", "languages", "translations"})
+LOCALE_WITH_REGION = re.compile(r"^[a-z]{2,3}[-_][A-Z]{2}$")
 YAML_STRING = "tag:yaml.org,2002:str"
 ENV_LINE = re.compile(r"^\s*(?:export\s+)?(?P<name>[A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(?P<value>.*)$")
 INI_LINE = re.compile(r"^(?P<name>[^\s=:#;\[][^=:]*?)\s*[=:]\s*(?P<value>.*)$")
@@ -134,7 +137,7 @@ def analyse_config_file(file: SourceFile, data: bytes | None, plan: Plan) -> Fil
     if ctx.is_test_file:
         return result
     ctx.rule = RULE()
-    template = is_template(file.relative)
+    template = is_template(file.relative) or is_translation_catalog(file.relative)
     for entry in entries(file.relative, text):
         kind = secret_kind(entry.name, entry.value, template)
         if kind is not None:
@@ -147,6 +150,14 @@ def is_template(path: str) -> bool:
     """``.env.example``, ``settings.sample.yaml``, ``config.yaml.template``: placeholders by convention."""
     parts = path.rsplit("/", 1)[-1].lower().lstrip(".").split(".")
     return any(part in TEMPLATE_MARKERS for part in parts[1:])
+
+
+def is_translation_catalog(path: str) -> bool:
+    """``lang/messages/de-DE.json``, ``locales/en.yaml``, ``pt_BR.json``: the value of ``"password"``
+    there is the word a user interface shows, not a password."""
+    *directories, name = path.split("/")
+    return (LOCALE_WITH_REGION.match(name.split(".", 1)[0]) is not None
+            or any(directory.lower() in CATALOG_DIRECTORIES for directory in directories))
 
 
 def entries(path: str, text: str) -> Iterator[Entry]:

@@ -65,7 +65,8 @@ class HardcodedSecretInConfig(Rule):
     files the scan leaves out (`.gitignore`, `exclude`), such as a git-ignored `.env`.
     Example files (`.env.example`, `*.sample`, `*.template`, `*.dist`) hold placeholders by
     convention, so in them only provider key formats are reported: a real key pasted there
-    is still published. Lock files and files over 1 MB are data, not configuration, and are
+    is still published. The same holds for translation catalogs (`locales/en.yaml`,
+    `lang/de-DE.json`, `pt_BR.json`), where `"password": "Passwort"` is interface text. Lock files and files over 1 MB are data, not configuration, and are
     skipped. The value itself never appears in any report.
 
     ## Why is this bad
