@@ -9,7 +9,10 @@ from prodgate.core.rule import Example, Rule, RuleMeta
 from prodgate.static.context import FileContext
 from prodgate.static.rules._function_scan import AUTH_DECORATOR, MUTATING, route_of
 
-AUTH_DEPENDENCY = re.compile(r"(?i)(current_user|authenticate|auth|token|login|verify|require)")
+AUTH_DEPENDENCY = re.compile(r"(?i)(current_?user|authenticate|auth|token|login|verify|require)")
+# Parameter names that hold the caller (``current_user: CurrentUser``, ``token: TokenDep``); a body
+# model whose class name says token (``uses: CreateInviteToken``) is not the caller.
+CALLER_PARAMETER = re.compile(r"(?i)(user|auth|token|principal|identity|caller)")
 PUBLIC_ROUTE = re.compile(
     r"(?i)(login|logout|sign[_-]?(in|up|out)|register|health|ready|live|ping|status|metrics|webhook|callback|"
     r"oauth|public|reset|forgot|recover|verify|confirm|token|docs|openapi|static|favicon)")
@@ -82,8 +85,38 @@ class RouteWithoutAuthentication(Rule):
         def refund(order_id):  # error: PG752
             return {}
         """,
+        """
+        from fastapi import APIRouter
+
+        from app.api.deps import CurrentUser, SessionDep
+
+        router = APIRouter(prefix="/items")
+
+        @router.post("/")
+        def create_item(session: SessionDep, current_user: CurrentUser, title: str):
+            return {}
+
+        @router.delete("/{item_id}")
+        def delete_item(session: SessionDep, item_id: int):  # error: PG752
+            return {}
+        """,
     )
     clean = (
+        """
+        from fastapi import APIRouter
+
+        from app.schema import CreateInviteToken, EmailInvitation
+
+        router = APIRouter(prefix="/invitations")
+
+        @router.post("")
+        def create_invite_token(uses: CreateInviteToken):
+            return {}
+
+        @router.post("/email")
+        def email_invitation(invite: EmailInvitation):
+            return {}
+        """,
         """
         from unittest import mock
         from flask import Flask
@@ -191,8 +224,17 @@ class RouteWithoutAuthentication(Rule):
         for default in [*args.defaults, *args.kw_defaults]:
             if isinstance(default, ast.Call) and "Depends" in ast.unparse(default.func) and AUTH_DEPENDENCY.search(ast.unparse(default)):
                 return True
-        return any(a.annotation is not None and AUTH_DEPENDENCY.search(ast.unparse(a.annotation))
-                   for a in [*args.args, *args.kwonlyargs])
+        return any(_authenticating_annotation(a) for a in [*args.args, *args.kwonlyargs])
+
+
+def _authenticating_annotation(arg: ast.arg) -> bool:
+    """``Annotated[User, Depends(get_current_user)]``, or an alias of one named for the caller."""
+    if arg.annotation is None:
+        return False
+    text = ast.unparse(arg.annotation)
+    if "Depends(" in text or "Security(" in text:
+        return bool(AUTH_DEPENDENCY.search(text))
+    return bool(AUTH_DEPENDENCY.search(text) and CALLER_PARAMETER.search(arg.arg))
 
 
 def _auth_dependencies(call: ast.Call) -> bool:
