@@ -2,17 +2,27 @@ from __future__ import annotations
 
 import ast
 import re
+from typing import Any
 
 from prodgate.core import cwe
 from prodgate.core.finding import Confidence, Severity
 from prodgate.core.rule import Example, Rule, RuleMeta
 from prodgate.static.context import FileContext
+from prodgate.static.index import ProjectIndex
 from prodgate.static.rules._function_scan import AUTH_DECORATOR, MUTATING, route_of
 
-AUTH_DEPENDENCY = re.compile(r"(?i)(current_?user|authenticate|auth|token|login|verify|require)")
+AUTH_DEPENDENCY = re.compile(
+    r"(?i)(current_?\w*user|superuser|admin|staff|permission|role|scope|authenticate|auth|token|login|verify|require)")
 # Parameter names that hold the caller (``current_user: CurrentUser``, ``token: TokenDep``); a body
 # model whose class name says token (``uses: CreateInviteToken``) is not the caller.
 CALLER_PARAMETER = re.compile(r"(?i)(user|auth|token|principal|identity|caller)")
+# Routers included into another (FastAPI ``include_router``, Flask ``register_blueprint``), and
+# request hooks that run before every route of a blueprint or app (a login check there guards all).
+INCLUDES = frozenset({"include_router", "register_blueprint"})
+REQUEST_HOOKS = frozenset({"before_request", "before_app_request"})
+AUTH_HOOK = re.compile(r"(?i)(login|auth|is_authenticated|current_user|token|jwt|abort\(\s*40[13]|unauthori[sz]ed)")
+ROUTERS_FACT = "routers"
+ROUTERS_KEY = "__routers__"
 PUBLIC_ROUTE = re.compile(
     r"(?i)(login|logout|sign[_-]?(in|up|out)|register|health|ready|live|ping|status|metrics|webhook|callback|"
     r"oauth|public|reset|forgot|recover|verify|confirm|token|docs|openapi|static|favicon)")
@@ -26,8 +36,10 @@ class RouteWithoutAuthentication(Rule):
     (`@login_required`, `@jwt_required`, `Depends(get_current_user)`...). Routes whose path or
     name says they are public by design (login, signup, health, webhooks, password reset or
     recovery) are not reported. FastAPI dependencies count where they are declared: on the
-    parameters, in the route's `dependencies=[...]`, or in the `dependencies` of the router or
-    application the module creates.
+    parameters, in the route's `dependencies=[...]`, in the `dependencies` of the router or
+    application the module creates, or anywhere up the chain of `include_router` calls (in any
+    module of the project) that mounts the module's router; a Flask blueprint or app whose
+    `before_request` hook checks the login guards all its routes.
 
     ## Why is this bad
     When most handlers check the caller and one does not, the one that does not is usually an
@@ -100,8 +112,81 @@ class RouteWithoutAuthentication(Rule):
         def delete_item(session: SessionDep, item_id: int):  # error: PG752
             return {}
         """,
+        Example(
+            """
+            from fastapi import APIRouter
+
+            from app.deps import CurrentUser
+
+            router = APIRouter()
+
+            @router.post("/cases")
+            def create_case(current_user: CurrentUser, title: str):
+                return {}
+
+            @router.post("/cases/{case_id}/channel")
+            def create_case_channel(case_id: int):  # error: PG752
+                return {}
+            """,
+            path="app/cases/views.py",
+            files={"app/api.py": (
+                "from fastapi import FastAPI\n"
+                "from app.cases.views import router as cases_router\n\n"
+                "app = FastAPI()\n"
+                "app.include_router(cases_router, prefix='/cases')\n"
+            ), "app/__init__.py": "", "app/cases/__init__.py": ""},
+        ),
     )
     clean = (
+        Example(
+            """
+            from fastapi import APIRouter
+
+            from app.deps import CurrentUser
+
+            router = APIRouter()
+
+            @router.post("/cases")
+            def create_case(current_user: CurrentUser, title: str):
+                return {}
+
+            @router.post("/cases/{case_id}/channel")
+            def create_case_channel(case_id: int):
+                return {}
+            """,
+            path="app/cases/views.py",
+            files={"app/api.py": (
+                "from fastapi import APIRouter, Depends, FastAPI\n"
+                "from app.cases.views import router as cases_router\n"
+                "from app.deps import get_current_user\n\n"
+                "authenticated = APIRouter(dependencies=[Depends(get_current_user)])\n"
+                "organization = APIRouter(prefix='/{organization}')\n"
+                "organization.include_router(cases_router, prefix='/cases')\n"
+                "authenticated.include_router(organization)\n"
+                "app = FastAPI()\n"
+                "app.include_router(authenticated)\n"
+            ), "app/__init__.py": "", "app/cases/__init__.py": ""},
+        ),
+        """
+        from flask import Blueprint, abort
+        from flask_login import current_user, login_required
+
+        bp = Blueprint("admin", __name__)
+
+        @bp.before_request
+        def require_staff():
+            if not current_user.is_authenticated:
+                abort(401)
+
+        @bp.get("/reports")
+        @login_required
+        def reports():
+            return []
+
+        @bp.post("/reports/purge")
+        def purge_reports():
+            return {}
+        """,
         """
         from fastapi import APIRouter
 
@@ -177,7 +262,7 @@ class RouteWithoutAuthentication(Rule):
         def recover_password(email: str):
             return {}
 
-        @router.post("/users/{user_id}/impersonate", dependencies=[Depends(get_current_user)])
+        @router.post("/users/{user_id}/impersonate", dependencies=[Depends(get_current_active_superuser)])
         def impersonate(user_id: int):
             return {}
 
@@ -194,37 +279,105 @@ class RouteWithoutAuthentication(Rule):
     )
 
     def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> None:
+        state = ctx.state()
         found = [r for r in map(route_of, node.decorator_list) if r]
         if found:
             methods = set().union(*(m for _, m in found))
-            ctx.state().setdefault("routes", []).append((node, found[0][0], methods, self._authenticated(node, ctx)))
+            receiver = next(d.func.value for d in node.decorator_list
+                            if isinstance(d, ast.Call) and isinstance(d.func, ast.Attribute) and route_of(d))
+            state.setdefault("routes", []).append(
+                (node, found[0][0], methods, self._authenticated(node), _value_name(receiver, ctx)))
+        for decorator in node.decorator_list:
+            target = decorator.func if isinstance(decorator, ast.Call) else decorator
+            if (isinstance(target, ast.Attribute) and target.attr in REQUEST_HOOKS
+                    and AUTH_HOOK.search(node.name + " " + ast.unparse(node))):
+                _add(state, "auth", _value_name(target.value, ctx))
 
     visit_AsyncFunctionDef = visit_FunctionDef
 
+    def visit_Assign(self, node: ast.Assign, ctx: FileContext) -> None:
+        if isinstance(node.value, ast.Call) and _auth_dependencies(node.value):
+            for target in node.targets:
+                _add(ctx.state(), "auth", _value_name(target, ctx))
+
+    def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr in INCLUDES and node.args:
+            child, parent = _value_name(node.args[0], ctx), _value_name(func.value, ctx)
+            if child and parent:
+                ctx.state().setdefault("edges", []).append([child, parent, _auth_dependencies(node)])
+
     def leave_Module(self, node: ast.Module, ctx: FileContext) -> None:
-        routes = ctx.state().get("routes", [])
-        if ctx.is_test_file or not any(authenticated for *_, authenticated in routes):
+        state = ctx.state()
+        authenticated_routers = set(state.get("auth", ()))
+        if authenticated_routers or state.get("edges"):
+            ctx.publish(ROUTERS_FACT, f"{ctx.module}.{ROUTERS_KEY}",
+                        {"auth": sorted(authenticated_routers), "edges": state.get("edges", [])})
+        routes = [(function, path, methods, authenticated or router in authenticated_routers, router)
+                  for function, path, methods, authenticated, router in state.get("routes", [])]
+        if ctx.is_test_file or not any(authenticated for _, _, _, authenticated, _ in routes):
             return
-        for function, path, methods, authenticated in routes:
+        for function, path, methods, authenticated, router in routes:
             if (methods & MUTATING and not authenticated
                     and not PUBLIC_ROUTE.search(path) and not PUBLIC_ROUTE.search(function.name)):
                 column = ctx.column(function.lineno, function.col_offset)
-                ctx.report_span(function.lineno, column, function.lineno, column + 4 + len(function.name), route=path)
+                ctx.report_span(function.lineno, column, function.lineno, column + 4 + len(function.name), route=path,
+                                requires=("router", router) if router else None)
+
+    def confirm(self, query: tuple[str, ...], index: ProjectIndex) -> bool:
+        authenticated, parents = _router_graph(index)
+        todo, seen = [index.resolve(query[1])], set()
+        while todo:
+            router = todo.pop()
+            if router in authenticated:
+                return False
+            seen.add(router)
+            for parent, with_auth in parents.get(router, ()):
+                if with_auth:
+                    return False
+                if parent not in seen:
+                    todo.append(parent)
+        return True
 
     @staticmethod
-    def _authenticated(function: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> bool:
+    def _authenticated(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
         for decorator in function.decorator_list:
             if route_of(decorator) is None:
                 if AUTH_DECORATOR.search(ast.unparse(decorator)):
                     return True
-            elif isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute) and any(
-                    _auth_dependencies(call) for call in (decorator, ctx.constructor(decorator.func.value)) if call):
+            elif isinstance(decorator, ast.Call) and _auth_dependencies(decorator):
                 return True
         args = function.args
         for default in [*args.defaults, *args.kw_defaults]:
             if isinstance(default, ast.Call) and "Depends" in ast.unparse(default.func) and AUTH_DEPENDENCY.search(ast.unparse(default)):
                 return True
         return any(_authenticating_annotation(a) for a in [*args.args, *args.kwonlyargs])
+
+
+def _value_name(expr: ast.expr, ctx: FileContext) -> str | None:
+    """The qualified name of a module-level router or app (``router``, ``api.router``, an import)."""
+    if isinstance(expr, ast.Name):
+        return ctx.qualname(expr) or f"{ctx.module}.{expr.id}"
+    return ctx.qualname(expr) if isinstance(expr, ast.Attribute) else None
+
+
+def _add(state: dict[str, Any], key: str, name: str | None) -> None:
+    if name:
+        state.setdefault(key, set()).add(name)
+
+
+def _router_graph(index: ProjectIndex) -> tuple[set[str], dict[str, list[tuple[str, bool]]]]:
+    """Routers authenticated where they are made (dependencies, a login hook), and who includes whom."""
+    authenticated: set[str] = set()
+    parents: dict[str, list[tuple[str, bool]]] = {}
+    for module in index.modules.values():
+        facts = module.facts.get(ROUTERS_FACT, {}).get(f"{module.module}.{ROUTERS_KEY}")
+        if not facts:
+            continue
+        authenticated.update(index.resolve(name) for name in facts["auth"])
+        for child, parent, with_auth in facts["edges"]:
+            parents.setdefault(index.resolve(child), []).append((index.resolve(parent), with_auth))
+    return authenticated, parents
 
 
 def _authenticating_annotation(arg: ast.arg) -> bool:
