@@ -10,7 +10,13 @@ from prodgate.core import cwe
 from prodgate.core.finding import Confidence, Severity
 from prodgate.core.rule import Example, Rule, RuleMeta
 from prodgate.static.context import FileContext
-from prodgate.static.rules._function_scan import NESTED_SCOPES, FunctionNode, function_nodes
+from prodgate.static.rules._function_scan import (
+    AUTH_DECORATOR,
+    NESTED_SCOPES,
+    FunctionNode,
+    function_nodes,
+    route_of,
+)
 from prodgate.static.rules.resilience._helpers import own_walk
 from prodgate.static.taint import spec
 
@@ -34,6 +40,7 @@ STATUS_KEYWORDS = frozenset({"status", "status_code", "code"})
 HTTP_CONSTANT = re.compile(r"^HTTP_(\d{3})(?:_|$)")
 EXITS = (ast.Return, ast.Raise)
 # Lookups of the account the caller is already signed in as.
+CALLER = re.compile(r"(?i)^(?:current_\w*user|signed_in_user|logged_in_user|authenticated_user|requester)$")
 SIGNED_IN = re.compile(r"(?i)(current_user|jwt_identity|get_identity|request\.user\b|\bg\.user\b|(?<![.\w])session(?:\[|\.get\())")
 
 
@@ -84,6 +91,15 @@ def _signed_in(ctx: FileContext, owner: ast.expr) -> bool:
     confirmation): its existence is no secret to them."""
     value = ctx.value_of(_root(owner))
     return value is not None and SIGNED_IN.search(ast.unparse(value)) is not None
+
+
+def _caller_signed_in(function: FunctionNode) -> bool:
+    """The handler is handed its signed-in caller (``current_user: CurrentUser``) or guarded by a
+    login decorator: a password checked there re-confirms an account, it does not log anyone in."""
+    args = function.args
+    return (any(CALLER.match(a.arg) for a in [*args.posonlyargs, *args.args, *args.kwonlyargs])
+            or any(AUTH_DECORATOR.search(ast.unparse(d)) for d in function.decorator_list
+                   if not (isinstance(d, ast.Call) and route_of(d))))
 
 
 def _from_request(ctx: FileContext, owner: ast.expr) -> bool:
@@ -360,7 +376,9 @@ class LoginRevealsUnknownUser(Rule):
     exception's type, `get_object_or_404` lookups) are not compared. The response time difference
     is not reported on its own. A branch for an unknown user that creates the account (it binds
     the user anew or hashes a password to store it) is a sign-up, whose "already registered" answer
-    is a different trade-off, and is not reported. Test files are not checked.
+    is a different trade-off, and is not reported. A handler handed its signed-in caller
+    (`current_user`, a login decorator) re-confirms a password rather than logging anyone in, and
+    is not reported. Test files are not checked.
 
     ## References
     - [OWASP Authentication Cheat Sheet: authentication and error messages](https://cheatsheetseries.owasp.org/cheatsheets/Authentication_Cheat_Sheet.html#authentication-and-error-messages)
@@ -478,6 +496,22 @@ class LoginRevealsUnknownUser(Rule):
         """,
     )
     clean = (
+        """
+        from fastapi import APIRouter, HTTPException
+
+        from app.auth import CurrentUser, get_user
+
+        router = APIRouter()
+
+        @router.post("/{user_id}/change-password")
+        def change_password(db_session, user_id: int, password_update, current_user: CurrentUser):
+            user = get_user(db_session, user_id)
+            if not user:
+                raise HTTPException(status_code=404, detail="A user with this id does not exist.")
+            if not user.verify_password(password_update.current_password):
+                raise HTTPException(status_code=400, detail="Invalid current password")
+            user.set_password(password_update.new_password)
+        """,
         """
         from flask import flash, redirect, render_template, url_for
         from werkzeug.security import check_password_hash
@@ -614,7 +648,7 @@ class LoginRevealsUnknownUser(Rule):
 
     def leave_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> None:
         checks = ctx.state().get("checks", {}).pop(id(node), None)
-        if not checks:
+        if not checks or _caller_signed_in(node):
             return
         function = _Function(node, checks, ctx)
         unknown: list[Answer] = []
