@@ -169,6 +169,17 @@ class FileContext:
                 or any(p in TEST_PARTS for p in parts[:-1]))
 
     @functools.cached_property
+    def is_migration(self) -> bool:
+        """A Django migration or an Alembic revision (``revision``/``down_revision`` at module level):
+        run once by a deploy, not on every request."""
+        if "migrations" in self.path.split("/")[:-1]:
+            return True
+        bound = {target.id for statement in self.tree.body if isinstance(statement, (ast.Assign, ast.AnnAssign))
+                 for target in (statement.targets if isinstance(statement, ast.Assign) else [statement.target])
+                 if isinstance(target, ast.Name)}
+        return {"revision", "down_revision"} <= bound
+
+    @functools.cached_property
     def imported_roots(self) -> frozenset[str]:
         """Top-level packages the module imports at its top level (also under ``if``/``try``)."""
         roots: set[str] = set()

@@ -4,7 +4,7 @@ import ast
 
 from prodgate.core import cwe
 from prodgate.core.finding import Confidence, Severity
-from prodgate.core.rule import Rule, RuleMeta
+from prodgate.core.rule import Example, Rule, RuleMeta
 from prodgate.static.context import FileContext
 from prodgate.static.rules._function_scan import chain, is_request_handler
 
@@ -50,7 +50,8 @@ class OrmQueryWithoutLimit(Rule):
     ## Known limitations
     A `filter` or `where` counts as bounding, even when it matches most rows. Queries built in
     steps (`q = session.query(X); q.all()`) are not followed. Django querysets are only checked
-    in functions taking `request` (views).
+    in functions taking `request` (views). Migrations (Django `migrations/`, Alembic revisions)
+    are not checked: a data migration reads the whole table once, at deploy time, by design.
     """
 
     meta = RuleMeta(
@@ -92,6 +93,26 @@ class OrmQueryWithoutLimit(Rule):
         """,
     )
     clean = (
+        Example(
+            """
+            import sqlalchemy as sa
+            from alembic import op
+            from sqlalchemy import orm
+
+            from app.models import Incident
+
+            revision = "b73416df5744"
+            down_revision = "a1c8e2f3d9b0"
+
+            def upgrade():
+                session = orm.Session(bind=op.get_bind())
+                for incident in session.query(Incident).all():
+                    incident.slug = incident.name.lower()
+                    session.query(Incident).filter(Incident.parent_id == incident.id).update({"slug": incident.slug})
+                session.commit()
+            """,
+            path="app/database/revisions/versions/2021-08-09_b73416df5744.py",
+        ),
         """
         from sqlalchemy import select
 
@@ -119,7 +140,7 @@ class OrmQueryWithoutLimit(Rule):
 
     def _check_sqlalchemy(self, node: ast.Call, ctx: FileContext) -> None:
         names = chain(node)
-        if "objects" in names or BOUNDING.intersection(names) or ctx.is_test_file:
+        if "objects" in names or BOUNDING.intersection(names) or ctx.is_test_file or ctx.is_migration:
             return
         receiver = node.func.value if isinstance(node.func, ast.Attribute) else node
         root = _chain_root(receiver)

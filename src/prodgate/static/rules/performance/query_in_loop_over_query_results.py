@@ -4,7 +4,7 @@ import ast
 
 from prodgate.core import cwe
 from prodgate.core.finding import Confidence, Severity
-from prodgate.core.rule import Rule, RuleMeta
+from prodgate.core.rule import Example, Rule, RuleMeta
 from prodgate.static.context import FileContext
 from prodgate.static.index import ProjectIndex
 from prodgate.static.rules.performance._helpers import (
@@ -54,7 +54,8 @@ class QueryInLoopOverQueryResults(Rule):
     seen: they need model definitions to tell a related field from a column. Project functions
     are followed one level (a loop over what a project function returns, a call of a project
     function that runs a query itself); deeper chains of helpers are not. Schema introspection queries (`PRAGMA`,
-    `information_schema`, `pg_catalog`) are not reported.
+    `information_schema`, `pg_catalog`) are not reported, nor are migrations (Django
+    `migrations/`, Alembic revisions), which run once at deploy time.
     """
 
     meta = RuleMeta(
@@ -103,6 +104,20 @@ class QueryInLoopOverQueryResults(Rule):
         """,
     )
     clean = (
+        Example(
+            """
+            from alembic import op
+
+            revision = "c0bc938b058e"
+            down_revision = "9fa9b8d14a5b"
+
+            def upgrade():
+                conn = op.get_bind()
+                for row in conn.execute("select id, name from organization").fetchall():
+                    conn.execute("update organization set slug = %s where id = %s", (row[1].lower(), row[0]))
+            """,
+            path="app/database/revisions/versions/2021-07-22_c0bc938b058e.py",
+        ),
         """
         def paid_order_emails(session):
             rows = (session.query(Order, Customer).join(Customer, Customer.id == Order.customer_id)
@@ -124,7 +139,7 @@ class QueryInLoopOverQueryResults(Rule):
         direct = query_call(node)
         if direct:
             publish(ctx, KIND)
-        if not ctx.loops() or isinstance(ctx.parent(), ast.Attribute):
+        if not ctx.loops() or isinstance(ctx.parent(), ast.Attribute) or ctx.is_migration:
             return
         found = loop_over_results(ctx, node)
         if found is None:
