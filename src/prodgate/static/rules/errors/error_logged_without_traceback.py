@@ -65,10 +65,11 @@ class ErrorLoggedWithoutTraceback(Rule):
     Loggers are recognised by construction (`logging.getLogger`) or by their usual names
     (`logger`, `log`, `LOGGER`). A handler that re-raises the exception (bare `raise`, `raise e`,
     `raise ... from e`) is not reported: the traceback reaches whoever handles it next. Nor is a
-    handler of a specific exception class that logs the exception (`except GDALException as exc:
-    logger.error("transform failed: %s", exc)`): the clause fixes the type and the message carries
-    the error, an anticipated failure; the traceback matters for the unexpected ones a broad
-    handler catches. A broad handler whose message includes the exception has medium confidence.
+    handler of specific exception classes (`except GDALException as exc: logger.error("transform
+    failed: %s", exc)`, `except ldap.INVALID_CREDENTIALS: logger.error("bind failed")`): the clause
+    names an anticipated failure and the message says what it meant; the traceback matters for the
+    unexpected ones a broad handler catches. A broad handler whose message includes the exception
+    has medium confidence.
     Test files are not checked.
 
     ## References
@@ -142,6 +143,13 @@ class ErrorLoggedWithoutTraceback(Rule):
             except geometry.TransformError as exc:
                 logger.error("cannot move geometry to srid %s: %s", srid, exc)
                 return geometry
+
+        def bind(conn, dn, password):
+            try:
+                conn.simple_bind_s(dn, password)
+            except (conn.INVALID_CREDENTIALS, conn.NO_SUCH_OBJECT):
+                logger.error("[LDAP] Bind failed")
+                return None
         """,
     )
 
@@ -157,7 +165,7 @@ class ErrorLoggedWithoutTraceback(Rule):
                 continue
             if ctx.has_splat(child) or any(ctx.keyword(child, k) for k in TRACEBACK_KEYWORDS):
                 continue
+            if catches_broadly(ctx, node) is None:
+                continue  # the clause names the anticipated failure; the message says what it meant
             included = node.name is not None and uses_name([ast.Expr(child)], node.name)
-            if included and catches_broadly(ctx, node) is None:
-                continue
             ctx.report(child, call=ast.unparse(child.func), confidence=Confidence.MEDIUM if included else None)
