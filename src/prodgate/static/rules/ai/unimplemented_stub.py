@@ -42,6 +42,18 @@ def _not_implemented(statement: ast.stmt) -> ast.expr | None:
     return None
 
 
+def _hooks(cls: ast.ClassDef) -> int:
+    """Methods of ``cls`` whose whole body is a bare ``raise NotImplementedError``: several of them
+    make an extension point (hooks a plugin overrides), not an unfinished class."""
+    return sum(1 for node in cls.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and _bare_stub(node))
+
+
+def _bare_stub(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    body = _body(function)
+    message = _not_implemented(body[0]) if len(body) == 1 else None
+    return isinstance(message, ast.Constant) and message.value == ""
+
+
 class UnimplementedStub(Rule):
     """
     ## What it does
@@ -52,7 +64,8 @@ class UnimplementedStub(Rule):
     subclasses to override them, and methods of classes that the project subclasses are not
     reported. Without a TODO marker, a bare `raise NotImplementedError` is reported only in an
     undecorated module-level function or in a method of a class without bases (a method that
-    overrides one usually declares an unsupported operation). Test files are skipped.
+    overrides one usually declares an unsupported operation) and with no other such method (a
+    class of several is a set of hooks for plugins to override). Test files are skipped.
 
     ## Why is this bad
     The code around the stub looks finished, type-checks and passes happy-path tests that
@@ -132,6 +145,16 @@ class UnimplementedStub(Rule):
                 raise NotImplementedError
 
 
+        class PluginTemplateExtension:
+            def head(self):
+                \"\"\"HTML inserted in the page's <head> block.\"\"\"
+                raise NotImplementedError
+
+            def navbar(self):
+                \"\"\"Content rendered inside the top navigation menu.\"\"\"
+                raise NotImplementedError
+
+
         class Exporter:
             def export(self, rows):
                 raise NotImplementedError("subclasses of Exporter must provide export()")
@@ -199,7 +222,7 @@ class UnimplementedStub(Rule):
             docstrings = f"{ast.get_docstring(node) or ''} {ast.get_docstring(cls) or ''}"
             if looks_like_base_class(cls, ctx) or OVERRIDE_HINT.search(docstrings):
                 return
-            if not marked and (decorators or cls.bases or node.name.startswith("__")):
+            if not marked and (decorators or cls.bases or node.name.startswith("__") or _hooks(cls) > 1):
                 return
             qualname = f"{ctx.module}.{ctx.scopes.qualname}"
             ctx.report(statement, function=f"{cls.name}.{node.name}", effect=effect, requires=(qualname,))
