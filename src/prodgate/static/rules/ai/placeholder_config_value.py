@@ -28,6 +28,8 @@ HOST_NAME = re.compile(r"(?:url|uri|host|endpoint|base|domain|server|api|webhook
                        re.IGNORECASE)
 SECRET_NAME = re.compile(
     r"(?:api_?key|_key$|^key$|token|secret|password|passwd|pwd|credential|auth|dsn)", re.IGNORECASE)
+# The text shown in place of a secret (``CENSOR_TOKEN = "********"``): a mask, not a credential.
+MASK_NAME = re.compile(r"(?:censor|mask|redact|obfuscat|hidden|conceal)", re.IGNORECASE)
 
 
 class PlaceholderConfigValue(Rule):
@@ -107,6 +109,7 @@ class PlaceholderConfigValue(Rule):
         SUPPORT_EMAIL = "support@example.com"
         EXAMPLE_PAYLOAD = {"note": "see https://docs.example.com"}
         PASSWORD_FIELD = "password"
+        CENSOR_TOKEN = "********"
         KEYWORDS = ("if", "else", "todo")
 
 
@@ -141,5 +144,5 @@ class PlaceholderConfigValue(Rule):
         name, how = name_for_value(node, ctx)
         if how not in ("environment", "parameter") and ctx.function() is not None:
             return
-        if name and names.search(name):
+        if name and names.search(name) and not MASK_NAME.search(name):
             ctx.report(node, name=name, kind=kind, effect=effect)

@@ -41,6 +41,9 @@ SECRET_VALUE_NAME = re.compile(
 PASSWORD_NAME = re.compile(r"(?i)(^|[_-])(pass(word|wd)?|pwd)$")
 # Markers of text standing in for a value to be filled in (a template, a masked value), not a value.
 STAND_IN = re.compile(r"(?i)^(<.*>|\$\{.*\}|\{.*\}|%\(.*\)s|x{3,}|\*+|\.{3,}|your[_-].*|.*changeme.*|.*change[_-]me.*)$")
+# A value holding a whole alphabet in order is a character set (``SECRET_KEY_CHARSET``) or a dummy
+# written by hand, never a generated secret.
+ALPHABETS = ("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 # Values a credential is compared with to test what kind it is, or whether it is set.
 SENTINELS = frozenset({"none", "null", "nil", "undefined", "true", "false", "yes", "no", "bearer", "basic"})
 
@@ -76,6 +79,8 @@ def looks_like_credential(name: str, value: str) -> bool:
     if not CREDENTIAL_NAME.search(name) or len(value) < MIN_LENGTH or PLACEHOLDER.match(value):
         return False
     if any(c in value for c in " /\\{}") or FORMAT.search(value) or IDENTIFIER.fullmatch(value):
+        return False
+    if any(alphabet in value for alphabet in ALPHABETS):
         return False
     return entropy(value) >= MIN_ENTROPY
 

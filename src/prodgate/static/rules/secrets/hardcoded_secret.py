@@ -39,7 +39,8 @@ class HardcodedSecret(Rule):
     Read secrets from the environment or a secret manager at start-up.
 
     ## Known limitations
-    A key split over a concatenation of literals is not reassembled.
+    A key split over a concatenation of literals is not reassembled. A value holding a whole
+    alphabet in order (`abcdefghijklmnopqrstuvwxyz`) is taken for a character set or a dummy.
 
     ## References
     - https://github.com/Yelp/detect-secrets
@@ -91,6 +92,7 @@ class HardcodedSecret(Rule):
         TOKEN_URL = "https://auth.example.com/oauth/token"
         PASSWORD_FIELD = "password"
         password_hash_format = "%(algorithm)s$%(salt)s$%(hash)s"
+        SECRET_KEY_CHARSET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!@#$%^&*(-_=+)"
         """,
         """
         import MySQLdb
