@@ -156,6 +156,23 @@ class Environment:
     def declared_range(self, distribution: str) -> SpecifierSet | None:
         return self.declared.requirements.get(canonicalize_name(distribution))
 
+    def installed_as_declared(self, distribution: str) -> bool:
+        """The installed version of ``distribution`` is one the project's declared range accepts
+        (or the project declares no range, or it is not installed): otherwise this environment is
+        not the one the project runs in, and its installed API says nothing about the code."""
+        declared = self.declared_range(distribution)
+        installed = self.distributions.get(canonicalize_name(distribution))
+        if declared is None or installed is None:
+            return True
+        try:
+            return declared.contains(Version(installed.version), prereleases=True)
+        except InvalidVersion:
+            return True
+
+    def runs_here(self, module: str) -> bool:
+        """Every installed distribution providing ``module`` is ``installed_as_declared``."""
+        return all(self.installed_as_declared(distribution) for distribution in self.providers(module))
+
     def api_key(self, module: str) -> str | None:
         """The API-index cache key of a top-level module: its distribution and version (or Python's)."""
         providers = sorted(self.providers(module))

@@ -319,9 +319,10 @@ class DeprecatedApi(Rule):
     @staticmethod
     def _confirm_discovered(query: tuple[str, ...], index: ProjectIndex) -> bool | str:
         _, name, *keywords = query
-        if project_defines(index, name):
+        environment = active()
+        if project_defines(index, name) or not environment.runs_here(name.split(".", 1)[0]):
             return False
         try:
-            return message(active(), name, tuple(keywords)) or False
+            return message(environment, name, tuple(keywords)) or False
         except (Unknown, OSError, ValueError, RecursionError):
             return False

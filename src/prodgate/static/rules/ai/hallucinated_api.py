@@ -4,7 +4,7 @@ import ast
 
 from prodgate.core import cwe
 from prodgate.core.finding import Confidence, Severity
-from prodgate.core.rule import Rule, RuleMeta
+from prodgate.core.rule import Example, Rule, RuleMeta
 from prodgate.deps.apiindex import Unknown
 from prodgate.deps.environment import Environment, active
 from prodgate.static.context import FileContext
@@ -63,7 +63,9 @@ class HallucinatedApi(Rule):
     decorators that may change a signature, `**kwargs` forwarded to more than one place, C
     extensions without stubs). Standard-library APIs and objects of unknown type (function
     parameters, results of functions) are not checked. Code under `try/except AttributeError`
-    or behind `hasattr`/version checks is not reported.
+    or behind `hasattr`/version checks is not reported. Nothing is checked against an installed
+    distribution whose version the project's declared range excludes (`graphql-core<3` with 3.3
+    installed): that environment is not the one the project runs in.
 
     ## References
     - https://mkdocstrings.github.io/griffe/
@@ -107,6 +109,16 @@ class HallucinatedApi(Rule):
         """,
     )
     clean = (
+        Example(
+            """
+            import requests
+
+            def fetch(url):
+                return requests.fetch(url, timeout=5)
+            """,
+            path="legacy/client.py",
+            files={"pyproject.toml": '[project]\nname = "legacy"\ndependencies = ["requests<1"]\n'},
+        ),
         """
         import requests
         import yaml
@@ -208,9 +220,9 @@ class HallucinatedApi(Rule):
 
     def confirm(self, query: tuple[str, ...], index: ProjectIndex) -> bool:
         kind, owner, *rest = query
-        if project_defines(index, owner):
-            return False
         environment = active()
+        if project_defines(index, owner) or not environment.runs_here(owner.split(".", 1)[0]):
+            return False
         try:
             if kind == "member":
                 return _first_missing(environment, owner)
