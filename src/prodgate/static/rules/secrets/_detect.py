@@ -9,12 +9,14 @@ import re
 from collections import Counter
 from functools import lru_cache
 from typing import Any
+from urllib.parse import urlsplit
 
 from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
 from detect_secrets.plugins.base import RegexBasedDetector
 
 from prodgate.static.nodes import name_of
 
+BASIC_AUTH = "Basic Auth Credentials"
 # Plugins whose matches are not credentials (addresses) are left out.
 EXCLUDED_PLUGINS = frozenset({"IPPublicDetector"})
 CREDENTIAL_NAME = re.compile(
@@ -27,8 +29,11 @@ PLACEHOLDER = re.compile(
     r"placeholder|redacted|none|null|todo|tbd|default|admin|root|user(name)?|your.*|my.*|<.*>|\{.*\}|\$\{.*\}|"
     r"%\(.*\)s|.*(example|dummy|placeholder|changeme|not[_-]?a[_-]?real|fake|xxxx|\.\.\.).*)$"
 )
-# Names of fields, settings and session keys, not secrets: lowercase words joined by _ - . or :
-IDENTIFIER = re.compile(r"[a-z_\-.:]+|[A-Z_\-.:]+")
+# Names of fields, settings, cookies and classes, not secrets: lowercase or uppercase words joined
+# by _ - . or :, camelCase or PascalCase words without digits (``refreshToken``, ``SecretMultiline``),
+# and dotted import paths (``django.contrib.auth.tokens.PasswordResetTokenGenerator``).
+IDENTIFIER = re.compile(
+    r"[a-z_\-.:]+|[A-Z_\-.:]+|[a-z]*(?:[A-Z][a-z]+)+|[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)*\.[A-Za-z_]\w*")
 FORMAT = re.compile(r"%\(?\w*\)?[sdr]|\{\w*\}")
 MIN_LENGTH = 8
 MIN_ENTROPY = 3.0
@@ -59,14 +64,25 @@ def _detectors() -> tuple[RegexBasedDetector, ...]:
 
 
 def provider_secret(value: str) -> str | None:
-    """The kind of provider credential ``value`` contains (``AWS Access Key``...), if any."""
+    """The kind of provider credential ``value`` contains (``AWS Access Key``...), if any. A URL
+    whose password is no secret (``postgres://saleor:saleor@localhost/saleor``, a local default)
+    holds none."""
     if len(value) < MIN_LENGTH or PLACEHOLDER.match(value):
         return None
     for detector in _detectors():
         for pattern in detector.denylist:
             if pattern.search(value):
-                return str(detector.secret_type)
+                kind = str(detector.secret_type)
+                return None if kind == BASIC_AUTH and not _url_password_is_secret(value) else kind
     return None
+
+
+def _url_password_is_secret(value: str) -> bool:
+    try:
+        password = urlsplit(value.strip()).password
+    except ValueError:
+        return False
+    return password is not None and not PLACEHOLDER.match(password) and looks_like_credential("password", password)
 
 
 def entropy(value: str) -> float:

@@ -8,6 +8,9 @@ from prodgate.core.rule import Rule, RuleMeta
 from prodgate.static.context import FileContext
 from prodgate.static.rules.secrets._detect import literal_secret
 
+# ORM and query-builder methods whose keyword arguments are conditions on stored values.
+LOOKUPS = frozenset({"filter", "exclude", "get", "filter_by", "get_or_none", "first", "exists", "where"})
+
 
 class HardcodedSecret(Rule):
     """
@@ -93,6 +96,12 @@ class HardcodedSecret(Rule):
         PASSWORD_FIELD = "password"
         password_hash_format = "%(algorithm)s$%(salt)s$%(hash)s"
         SECRET_KEY_CHARSET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!@#$%^&*(-_=+)"
+        JWT_REFRESH_TOKEN_COOKIE_NAME = "refreshToken"
+        TOKEN_GENERATOR_CLASS = "django.contrib.auth.tokens.PasswordResetTokenGenerator"
+        DATABASE_URL = os.environ.get("DATABASE_URL", "postgres://saleor:saleor@localhost:5432/saleor")
+
+        def fill_empty_passwords(User, make_password):
+            User.objects.filter(password="").update(password=make_password(None))
         """,
         """
         import MySQLdb
@@ -110,6 +119,14 @@ class HardcodedSecret(Rule):
     def visit_Constant(self, node: ast.Constant, ctx: FileContext) -> None:
         if not isinstance(node.value, str) or ctx.is_test_file:
             return
-        kind = literal_secret(node, ctx.parent())
+        parent = ctx.parent()
+        if isinstance(parent, ast.keyword) and _is_lookup(ctx.parents[-2] if len(ctx.parents) > 1 else None):
+            return
+        kind = literal_secret(node, parent)
         if kind is not None:
             ctx.report(node, kind=kind)
+
+
+def _is_lookup(call: ast.AST | None) -> bool:
+    """``User.objects.filter(password="")``: the keyword selects rows by a stored value, it sets none."""
+    return isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr in LOOKUPS

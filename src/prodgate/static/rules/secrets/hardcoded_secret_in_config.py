@@ -1,16 +1,11 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 from prodgate.core import cwe
 from prodgate.core.finding import Confidence, Severity
 from prodgate.core.rule import Example, Option, Rule, RuleMeta
-from prodgate.static.rules.secrets._detect import (
-    PLACEHOLDER,
-    looks_like_credential,
-    provider_secret,
-)
+from prodgate.static.rules.secrets._detect import looks_like_credential, provider_secret
 
 CONFIG_FILES = (".env", ".env.*", "*.env", "*.yaml", "*.yml", "*.json", "*.toml", "*.ini", "*.cfg")
 # Values that name where the secret lives instead of holding it: ${VAR}, $VAR, {{ template }},
@@ -20,7 +15,6 @@ REFERENCE = re.compile(
     r"(vault|op|ssm|secretsmanager|awssm|gcpsm|azkv|env|file|k8s|sm|secret)://?.*|arn:aws[\w-]*:(secretsmanager|ssm|kms):.*)$",
     re.IGNORECASE,
 )
-BASIC_AUTH = "Basic Auth Credentials"
 
 
 def secret_kind(name: str, value: str, template: bool) -> str | None:
@@ -30,22 +24,11 @@ def secret_kind(name: str, value: str, template: bool) -> str | None:
     if not value or REFERENCE.match(value):
         return None
     kind = provider_secret(value)
-    if kind == BASIC_AUTH and not _url_password_is_secret(value):
-        kind = None
     if kind is not None:
         return f"a {kind}"
     if not template and looks_like_credential(name, value):
         return f"the value of `{name}`"
     return None
-
-
-def _url_password_is_secret(value: str) -> bool:
-    # postgres://postgres:postgres@db/app is a local default, not a leaked credential.
-    try:
-        password = urlsplit(value.strip()).password
-    except ValueError:
-        return False
-    return password is not None and not PLACEHOLDER.match(password) and looks_like_credential("password", password)
 
 
 class HardcodedSecretInConfig(Rule):
