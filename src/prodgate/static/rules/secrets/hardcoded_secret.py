@@ -43,7 +43,9 @@ class HardcodedSecret(Rule):
 
     ## Known limitations
     A key split over a concatenation of literals is not reassembled. A value holding a whole
-    alphabet in order (`abcdefghijklmnopqrstuvwxyz`) is taken for a character set or a dummy.
+    alphabet in order (`abcdefghijklmnopqrstuvwxyz`) is taken for a character set or a dummy, and
+    one made only of camelCase or PascalCase words without digits (`refreshToken`) or of a dotted
+    import path for a name: a passphrase written that way (`GoodNewsEveryone`) is missed.
 
     ## References
     - https://github.com/Yelp/detect-secrets

@@ -77,7 +77,9 @@ class HardcodedSecretInConfig(Rule):
 
     ## Known limitations
     Values spanning several lines (YAML block scalars, TOML multi-line strings, quoted `.env`
-    values) are judged by their first line. A YAML, JSON or TOML file that does not parse
+    values) are judged by their first line. Values made only of camelCase or PascalCase words
+    without digits, or of a dotted import path, are read as names, so a passphrase written that
+    way (`GoodNewsEveryone`) is missed. A YAML, JSON or TOML file that does not parse
     (a Helm template) is read line by line where it can be, and otherwise skipped. JSON has
     no comments, so its findings are suppressed through the configuration, not inline.
 
