@@ -28,6 +28,24 @@ PUBLIC_ROUTE = re.compile(
     r"oauth|public|reset|forgot|recover|verify|confirm|token|docs|openapi|static|favicon)")
 
 
+# One view module, mounted without and with authentication by the example projects below.
+CASE_VIEWS = """
+from fastapi import APIRouter
+
+from app.deps import CurrentUser
+
+router = APIRouter()
+
+@router.post("/cases")
+def create_case(current_user: CurrentUser, title: str):
+    return {}
+
+@router.post("/cases/{case_id}/channel")
+def create_case_channel(case_id: int):{marker}
+    return {}
+"""
+
+
 class RouteWithoutAuthentication(Rule):
     """
     ## What it does
@@ -113,21 +131,7 @@ class RouteWithoutAuthentication(Rule):
             return {}
         """,
         Example(
-            """
-            from fastapi import APIRouter
-
-            from app.deps import CurrentUser
-
-            router = APIRouter()
-
-            @router.post("/cases")
-            def create_case(current_user: CurrentUser, title: str):
-                return {}
-
-            @router.post("/cases/{case_id}/channel")
-            def create_case_channel(case_id: int):  # error: PG752
-                return {}
-            """,
+            CASE_VIEWS.replace("{marker}", "  # error: PG752"),
             path="app/cases/views.py",
             files={"app/api.py": (
                 "from fastapi import FastAPI\n"
@@ -139,21 +143,7 @@ class RouteWithoutAuthentication(Rule):
     )
     clean = (
         Example(
-            """
-            from fastapi import APIRouter
-
-            from app.deps import CurrentUser
-
-            router = APIRouter()
-
-            @router.post("/cases")
-            def create_case(current_user: CurrentUser, title: str):
-                return {}
-
-            @router.post("/cases/{case_id}/channel")
-            def create_case_channel(case_id: int):
-                return {}
-            """,
+            CASE_VIEWS.replace("{marker}", ""),
             path="app/cases/views.py",
             files={"app/api.py": (
                 "from fastapi import APIRouter, Depends, FastAPI\n"
