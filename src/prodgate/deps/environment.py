@@ -161,13 +161,10 @@ class Environment:
         (or the project declares no range, or it is not installed): otherwise this environment is
         not the one the project runs in, and its installed API says nothing about the code."""
         declared = self.declared_range(distribution)
-        installed = self.distributions.get(canonicalize_name(distribution))
-        if declared is None or installed is None:
+        if declared is None or canonicalize_name(distribution) not in self.distributions:
             return True
-        try:
-            return declared.contains(Version(installed.version), prereleases=True)
-        except InvalidVersion:
-            return True
+        installed = self.version_of(distribution)
+        return installed is None or declared.contains(installed, prereleases=True)
 
     def runs_here(self, module: str) -> bool:
         """Every installed distribution providing ``module`` is ``installed_as_declared``."""

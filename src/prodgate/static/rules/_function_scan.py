@@ -25,6 +25,13 @@ ROUTE_METHODS = frozenset(ROUTE_DECORATORS) - {"websocket"}
 MUTATING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # Decorator names that say a handler checks its caller (``@login_required``, ``@jwt_required()``).
 AUTH_DECORATOR = re.compile(r"(?i)(login|auth|permission|token|jwt|admin|staff|role|scope|signed|verified)")
+# Names of the functions a FastAPI dependency authenticates with (``Depends(get_current_user)``).
+AUTH_DEPENDENCY = re.compile(
+    r"(?i)(current_?\w*user|superuser|admin|staff|permission|role|scope|authenticate|auth|token|login|verify|require)")
+# Parameter names that hold the caller (``current_user: CurrentUser``, ``token: TokenDep``); a body
+# model whose class name says token (``uses: CreateInviteToken``) is not the caller.
+CALLER_PARAMETER = re.compile(r"(?i)(user|auth|token|principal|identity|caller)")
+INJECTOR_NAMES = ("Depends", "Security")
 CATALOG_SQL = re.compile(
     r"\b(?:sqlite_master|sqlite_schema|information_schema|pg_catalog|pg_\w+|sys\.\w+)\b"
     r"|^\s*(?:pragma|show|describe)\b",
@@ -228,3 +235,40 @@ def is_view(function: FunctionNode) -> bool:
 
 def is_request_handler(ctx: FileContext, function: FunctionNode) -> bool:
     return route_path(function) is not None or is_view(function)
+
+
+def authenticates_caller(function: FunctionNode) -> bool:
+    """The handler checks who calls it: a login decorator, an authenticating dependency in its
+    route's ``dependencies=[...]``, a parameter default or ``Annotated`` metadata, or an alias
+    annotation named for the caller on a parameter named for the caller (``current_user: CurrentUser``)."""
+    for decorator in function.decorator_list:
+        if route_of(decorator) is None:
+            if AUTH_DECORATOR.search(ast.unparse(decorator)):
+                return True
+        elif isinstance(decorator, ast.Call) and declares_auth_dependencies(decorator):
+            return True
+    args = function.args
+    if any(_auth_dependency(default) for default in [*args.defaults, *args.kw_defaults] if default is not None):
+        return True
+    for arg in [*args.posonlyargs, *args.args, *args.kwonlyargs]:
+        if arg.annotation is None:
+            continue
+        if _auth_dependency(arg.annotation) or (
+                isinstance(arg.annotation, (ast.Name, ast.Attribute))
+                and AUTH_DEPENDENCY.search(ast.unparse(arg.annotation)) and CALLER_PARAMETER.search(arg.arg)):
+            return True
+    return False
+
+
+def declares_auth_dependencies(call: ast.Call) -> bool:
+    """A route decorator or a router/app constructor declares an authenticating ``dependencies=[...]``."""
+    dependencies = FileContext.keyword(call, "dependencies")
+    return dependencies is not None and _auth_dependency(dependencies.value)
+
+
+def _auth_dependency(expr: ast.expr) -> bool:
+    """``expr`` holds ``Depends(f)``/``Security(f)`` of an authenticating ``f`` (``Depends()`` of a
+    form class, ``Annotated[OAuth2PasswordRequestForm, Depends()]``, authenticates nobody)."""
+    return any(isinstance(node, ast.Call) and ast.unparse(node.func).rsplit(".", 1)[-1] in INJECTOR_NAMES
+               and any(AUTH_DEPENDENCY.search(ast.unparse(a)) for a in [*node.args, *node.keywords])
+               for node in ast.walk(expr))

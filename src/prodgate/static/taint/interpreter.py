@@ -216,7 +216,7 @@ class Interpreter:
         if isinstance(default, ast.Call) and self.ctx.qualname(default.func) in spec.INJECTORS:
             return True
         if isinstance(annotation, ast.Name):
-            annotation = _module_alias(self.ctx.tree, annotation.id)
+            annotation = self.ctx.value_of(annotation)
         if not (isinstance(annotation, ast.Subscript) and self.ctx.qualname(annotation.value) in spec.ANNOTATED
                 and isinstance(annotation.slice, ast.Tuple)):
             return False
@@ -1313,19 +1313,6 @@ def _query_injection(query: Value) -> Value | None:
     if query.items is not None:
         return next((found for item in query.items if (found := _query_injection(item)) is not None), None)
     return query if query.tainted_for("nosql") else None
-
-
-def _module_alias(tree: ast.Module, name: str) -> ast.expr | None:
-    """What a module-level ``name = ...`` (or ``type name = ...``) of ``tree`` binds, when bound once."""
-    bound = []
-    for statement in tree.body:
-        fields = dict(ast.iter_fields(statement))  # ``ast.TypeAlias`` exists from Python 3.12 on
-        targets = fields.get("targets") or [fields.get("target") or fields.get("name")]
-        value = fields.get("value")
-        if isinstance(statement, ast.stmt) and isinstance(value, ast.expr) and any(
-                isinstance(t, ast.Name) and t.id == name for t in targets):
-            bound.append(value)
-    return bound[0] if len(bound) == 1 else None
 
 
 def _is_json(returned: ast.expr | None, body: Value) -> bool:

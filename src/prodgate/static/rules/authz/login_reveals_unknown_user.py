@@ -11,11 +11,10 @@ from prodgate.core.finding import Confidence, Severity
 from prodgate.core.rule import Example, Rule, RuleMeta
 from prodgate.static.context import FileContext
 from prodgate.static.rules._function_scan import (
-    AUTH_DECORATOR,
     NESTED_SCOPES,
     FunctionNode,
+    authenticates_caller,
     function_nodes,
-    route_of,
 )
 from prodgate.static.rules.resilience._helpers import own_walk
 from prodgate.static.taint import spec
@@ -94,12 +93,11 @@ def _signed_in(ctx: FileContext, owner: ast.expr) -> bool:
 
 
 def _caller_signed_in(function: FunctionNode) -> bool:
-    """The handler is handed its signed-in caller (``current_user: CurrentUser``) or guarded by a
-    login decorator: a password checked there re-confirms an account, it does not log anyone in."""
+    """The handler is handed its signed-in caller (``current_user: CurrentUser``, a login decorator or
+    dependency): a password checked there re-confirms an account, it does not log anyone in."""
     args = function.args
-    return (any(CALLER.match(a.arg) for a in [*args.posonlyargs, *args.args, *args.kwonlyargs])
-            or any(AUTH_DECORATOR.search(ast.unparse(d)) for d in function.decorator_list
-                   if not (isinstance(d, ast.Call) and route_of(d))))
+    return (authenticates_caller(function)
+            or any(CALLER.match(a.arg) for a in [*args.posonlyargs, *args.args, *args.kwonlyargs]))
 
 
 def _from_request(ctx: FileContext, owner: ast.expr) -> bool:
@@ -418,14 +416,17 @@ class LoginRevealsUnknownUser(Rule):
             return render_template("auth/login.html")
         """,
         """
+        from typing import Annotated
+
         from fastapi import APIRouter, Depends, HTTPException, status
+        from fastapi.security import OAuth2PasswordRequestForm
         from passlib.context import CryptContext
 
         router = APIRouter()
         pwd_context = CryptContext(schemes=["bcrypt"])
 
         @router.post("/token")
-        async def login(form, users=Depends()):
+        async def login(form: Annotated[OAuth2PasswordRequestForm, Depends()], users=Depends()):
             user = await users.get_by_email(form.username)
             if not user:
                 raise HTTPException(status_code=status.HTTP_404_NOT_FOUND, detail="User not found")  # error: PG753

@@ -9,13 +9,13 @@ from prodgate.core.finding import Confidence, Severity
 from prodgate.core.rule import Example, Rule, RuleMeta
 from prodgate.static.context import FileContext
 from prodgate.static.index import ProjectIndex
-from prodgate.static.rules._function_scan import AUTH_DECORATOR, MUTATING, route_of
+from prodgate.static.rules._function_scan import (
+    MUTATING,
+    authenticates_caller,
+    declares_auth_dependencies,
+    route_of,
+)
 
-AUTH_DEPENDENCY = re.compile(
-    r"(?i)(current_?\w*user|superuser|admin|staff|permission|role|scope|authenticate|auth|token|login|verify|require)")
-# Parameter names that hold the caller (``current_user: CurrentUser``, ``token: TokenDep``); a body
-# model whose class name says token (``uses: CreateInviteToken``) is not the caller.
-CALLER_PARAMETER = re.compile(r"(?i)(user|auth|token|principal|identity|caller)")
 # Routers included into another (FastAPI ``include_router``, Flask ``register_blueprint``), and
 # request hooks that run before every route of a blueprint or app (a login check there guards all).
 INCLUDES = frozenset({"include_router", "register_blueprint"})
@@ -276,7 +276,7 @@ class RouteWithoutAuthentication(Rule):
             receiver = next(d.func.value for d in node.decorator_list
                             if isinstance(d, ast.Call) and isinstance(d.func, ast.Attribute) and route_of(d))
             state.setdefault("routes", []).append(
-                (node, found[0][0], methods, self._authenticated(node), _value_name(receiver, ctx)))
+                (node, found[0][0], methods, authenticates_caller(node), _value_name(receiver, ctx)))
         for decorator in node.decorator_list:
             target = decorator.func if isinstance(decorator, ast.Call) else decorator
             if (isinstance(target, ast.Attribute) and target.attr in REQUEST_HOOKS
@@ -286,7 +286,7 @@ class RouteWithoutAuthentication(Rule):
     visit_AsyncFunctionDef = visit_FunctionDef
 
     def visit_Assign(self, node: ast.Assign, ctx: FileContext) -> None:
-        if isinstance(node.value, ast.Call) and _auth_dependencies(node.value):
+        if isinstance(node.value, ast.Call) and declares_auth_dependencies(node.value):
             for target in node.targets:
                 _add(ctx.state(), "auth", _value_name(target, ctx))
 
@@ -295,7 +295,7 @@ class RouteWithoutAuthentication(Rule):
         if isinstance(func, ast.Attribute) and func.attr in INCLUDES and node.args:
             child, parent = _value_name(node.args[0], ctx), _value_name(func.value, ctx)
             if child and parent:
-                ctx.state().setdefault("edges", []).append([child, parent, _auth_dependencies(node)])
+                ctx.state().setdefault("edges", []).append([child, parent, declares_auth_dependencies(node)])
 
     def leave_Module(self, node: ast.Module, ctx: FileContext) -> None:
         state = ctx.state()
@@ -329,20 +329,6 @@ class RouteWithoutAuthentication(Rule):
                     todo.append(parent)
         return True
 
-    @staticmethod
-    def _authenticated(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-        for decorator in function.decorator_list:
-            if route_of(decorator) is None:
-                if AUTH_DECORATOR.search(ast.unparse(decorator)):
-                    return True
-            elif isinstance(decorator, ast.Call) and _auth_dependencies(decorator):
-                return True
-        args = function.args
-        for default in [*args.defaults, *args.kw_defaults]:
-            if isinstance(default, ast.Call) and "Depends" in ast.unparse(default.func) and AUTH_DEPENDENCY.search(ast.unparse(default)):
-                return True
-        return any(_authenticating_annotation(a) for a in [*args.args, *args.kwonlyargs])
-
 
 def _value_name(expr: ast.expr, ctx: FileContext) -> str | None:
     """The qualified name of a module-level router or app (``router``, ``api.router``, an import)."""
@@ -368,19 +354,3 @@ def _router_graph(index: ProjectIndex) -> tuple[set[str], dict[str, list[tuple[s
         for child, parent, with_auth in facts["edges"]:
             parents.setdefault(index.resolve(child), []).append((index.resolve(parent), with_auth))
     return authenticated, parents
-
-
-def _authenticating_annotation(arg: ast.arg) -> bool:
-    """``Annotated[User, Depends(get_current_user)]``, or an alias of one named for the caller."""
-    if arg.annotation is None:
-        return False
-    text = ast.unparse(arg.annotation)
-    if "Depends(" in text or "Security(" in text:
-        return bool(AUTH_DEPENDENCY.search(text))
-    return bool(AUTH_DEPENDENCY.search(text) and CALLER_PARAMETER.search(arg.arg))
-
-
-def _auth_dependencies(call: ast.Call) -> bool:
-    """A route decorator or a router/app constructor declares an authenticating ``dependencies=[...]``."""
-    dependencies = FileContext.keyword(call, "dependencies")
-    return dependencies is not None and bool(AUTH_DEPENDENCY.search(ast.unparse(dependencies.value)))
